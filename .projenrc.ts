@@ -1,0 +1,85 @@
+import { cdk8s, javascript } from 'projen';
+
+const CDK8S_PLUS = 'cdk8s-plus-27@^2.9.5';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-stateful',
+  description:
+    'Typed, validated cdk8s constructs for stateful workloads: StatefulApp, ZooKeeper, Cassandra, StorageClasses and per-pod static volumes.',
+  author: 'cdk8s-stateful maintainers',
+  authorAddress: 'maintainers@cdk8s-stateful.dev',
+  repositoryUrl: 'https://github.com/cdk8s-stateful/cdk8s-stateful.git',
+  keywords: ['cdk8s', 'kubernetes', 'statefulset', 'zookeeper', 'cassandra', 'storage'],
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  sampleCode: false,
+
+  // cdk8s 2.x and constructs 10 (the project template defaults to cdk8s 1.x).
+  cdk8sVersion: '2.70.106',
+  constructsVersion: '10.8.1',
+  jsiiVersion: '~6.0.0',
+
+  // cdk8s-plus-27 is a peer dependency (users bring their own copy) and a dev dependency.
+  peerDeps: [CDK8S_PLUS],
+  devDeps: [
+    'cdk8s-cli@^2.207.60',
+    'kubernetes-models@^5.1.0',
+    'yaml@^2.9.1',
+    'ts-node@^10.9.2',
+  ],
+
+  // jsii language targets. Publishing to these registries happens in the release
+  // workflow; the offline CI build (`.ci/run`) compiles and tests the JavaScript package only.
+  publishToPypi: {
+    distName: 'cdk8s-stateful',
+    module: 'cdk8s_stateful',
+  },
+  publishToMaven: {
+    javaPackage: 'dev.cdk8s.stateful',
+    mavenGroupId: 'dev.cdk8s-stateful',
+    mavenArtifactId: 'cdk8s-stateful',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk8s-stateful/cdk8s-stateful-go',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'Cdk8sStateful',
+    packageId: 'Cdk8sStateful',
+  },
+
+  jestOptions: {
+    // Snapshots are checked, never rewritten by `npm test`. `npx projen test:update`
+    // refreshes them on purpose.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/lib/', '<rootDir>/dist/'],
+    },
+  },
+
+  gitignore: ['/dist/', '/cdk.out/', '/.bench/'],
+  tsconfigDev: {
+    include: ['../examples/**/*.ts'],
+    compilerOptions: {},
+  },
+});
+
+for (const ignored of ['/examples/', '/cdk8s.yaml', '/.ci/']) {
+  project.addPackageIgnore(ignored);
+}
+
+// The root cdk8s app: synthesizes every example into dist/<name>.k8s.yaml.
+project.addTask('synth', {
+  description: 'Synthesize every example into dist/<name>.k8s.yaml',
+  exec: 'cdk8s synth',
+  env: { CDK8S_CHECK_UPGRADE: 'false' },
+});
+
+// Speed and memory goals are checked here, never with timed assertions in tests.
+project.addTask('bench', {
+  description: 'Synthesis benchmark: StatefulApp vs. raw ApiObjects at N = 1000 and N = 3000',
+  exec: 'ts-node --project test/tsconfig.json test/bench/bench.ts',
+});
+
+project.synth();
