@@ -1,0 +1,24 @@
+import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { WebChart } from './web/chart';
+import { WebParallelChart } from './web-parallel/chart';
+
+/**
+ * One example: a chart synthesized into `dist/<name>.k8s.yaml`, reproducing the reference
+ * manifests named in `references` (files of `../shared/reference/`).
+ */
+export interface Example {
+  readonly name: string;
+  readonly references: string[];
+  readonly build: (scope: Construct, name: string) => Chart;
+}
+
+export const EXAMPLES: Example[] = [
+  { name: 'web', references: ['web.yaml'], build: (s, n) => new WebChart(s, n) },
+  { name: 'web-parallel', references: ['web-parallel.yaml'], build: (s, n) => new WebParallelChart(s, n) },
+];
+
+/** Adds every example chart to the app. */
+export function addExamples(app: App): Chart[] {
+  return EXAMPLES.map(e => e.build(app, e.name));
+}

@@ -1,0 +1,52 @@
+import { Chart, ChartProps, Size } from 'cdk8s';
+import { PodManagementPolicy } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { LinuxCapability, StatefulApp } from '../../src';
+
+/**
+ * Options of the web example.
+ */
+export interface WebChartProps extends ChartProps {
+  /** OrderedReady (the basic tutorial) or Parallel (the parallel tutorial). */
+  readonly podManagementPolicy?: PodManagementPolicy;
+}
+
+/**
+ * The Kubernetes StatefulSet tutorial: headless Service `nginx` and StatefulSet `web`,
+ * two nginx pods, each with its own 1Gi volume `www`.
+ */
+export class WebChart extends Chart {
+  public readonly app: StatefulApp;
+
+  constructor(scope: Construct, id: string, props: WebChartProps = {}) {
+    super(scope, id, props);
+
+    this.app = new StatefulApp(this, 'web', {
+      serviceName: 'nginx',
+      selectorLabels: { app: 'nginx' },
+      replicas: 2,
+      podManagementPolicy: props.podManagementPolicy,
+      container: {
+        name: 'nginx',
+        image: 'registry.k8s.io/nginx-slim:0.8',
+        ports: [{ number: 80, name: 'web' }],
+        // nginx-slim starts its master process as root, binds port 80, switches its workers to an
+        // unprivileged user and writes its pid and temporary files under the root filesystem.
+        // These are exactly the settings it cannot start without; see README.md.
+        securityContext: {
+          ensureNonRoot: false,
+          readOnlyRootFilesystem: false,
+          addCapabilities: [
+            LinuxCapability.CHOWN,
+            LinuxCapability.DAC_OVERRIDE,
+            LinuxCapability.SETGID,
+            LinuxCapability.SETUID,
+            LinuxCapability.NET_BIND_SERVICE,
+          ],
+        },
+      },
+      podSecurityContext: { ensureNonRoot: false },
+      volumeClaims: [{ name: 'www', size: Size.gibibytes(1), mountPath: '/usr/share/nginx/html' }],
+    });
+  }
+}
