@@ -191,6 +191,12 @@ export function parsePath(text: string): string[] {
   return segments;
 }
 
+/** A difference found inside one object, at a path relative to the object root. */
+interface Difference {
+  readonly path: string[];
+  readonly text: string;
+}
+
 interface Problem {
   readonly object: string;
   readonly path: readonly string[];
@@ -212,7 +218,7 @@ function identityOf(element: Record<string, unknown>): { key: string; value: unk
 }
 
 /** Appends to `out` every difference of `actual` from `reference` below `at`. */
-function compare(reference: unknown, actual: unknown, at: string[], out: Array<{ path: string[]; text: string }>): void {
+function compare(reference: unknown, actual: unknown, at: string[], out: Difference[]): void {
   if (reference === null) {
     if (actual === undefined) {
       out.push({ path: at, text: `reference ${show(reference)}, actual ${show(actual)}` });
@@ -238,7 +244,7 @@ function compare(reference: unknown, actual: unknown, at: string[], out: Array<{
       compareObjectList(reference as Array<Record<string, unknown>>, actual, at, out);
     } else {
       const equal = reference.length === actual.length && reference.every((r, i) => {
-        const inner: Array<{ path: string[]; text: string }> = [];
+        const inner: Difference[] = [];
         compare(r, actual[i], [], inner);
         return inner.length === 0;
       });
@@ -253,9 +259,9 @@ function compare(reference: unknown, actual: unknown, at: string[], out: Array<{
   }
 }
 
-function compareObjectList(reference: Array<Record<string, unknown>>, actual: unknown[], at: string[], out: Array<{ path: string[]; text: string }>): void {
+function compareObjectList(reference: Array<Record<string, unknown>>, actual: unknown[], at: string[], out: Difference[]): void {
   const problemsWith = (ref: unknown, candidate: unknown, where: string[]) => {
-    const inner: Array<{ path: string[]; text: string }> = [];
+    const inner: Difference[] = [];
     compare(ref, candidate, where, inner);
     return inner;
   };
@@ -307,7 +313,7 @@ export function parityProblems(referenceFile: string, actual: any[], allowed: Al
       problems.push({ object, path: [], text: `${object}: ${matches.length} actual objects have this kind and name` });
       continue;
     }
-    const found: Array<{ path: string[]; text: string }> = [];
+    const found: Difference[] = [];
     compare(ref, matches[0], [], found);
     for (const p of found) {
       problems.push({ object, path: p.path, text: `${object} at ${joinPath(p.path) || '(object)'}: ${p.text}` });
