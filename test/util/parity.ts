@@ -27,7 +27,9 @@
  * - `containers[name=redis]` — the element of a list whose identity key (`name`, `metadata.name`,
  *   `containerPort`, `port` or `key`) has that value: `ports[containerPort=80]`,
  *   `volumeClaimTemplates[metadata.name=www]`;
- * - `tolerations[0]` — the reference element at that index, for elements without an identity key;
+ * - `tolerations[0]` — the reference element at that index, for elements without an identity key
+ *   (when no actual element contains it, the differences from the closest actual element are
+ *   reported below this path);
  * - the empty path `""` is the object itself (e.g. a reference object that is missing).
  *
  * Example: `spec.template.spec.containers[name=redis].ports[name=http].name`.
@@ -56,18 +58,24 @@ export interface AllowedDeviation {
 /** Keys that identify an element of a list of objects, in order of preference. */
 const IDENTITY_KEYS = ['name', 'metadata.name', 'containerPort', 'port', 'key'];
 
+/** The repository root (this file is `test/util/parity.ts`). */
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
 /** Folder of the reference manifests: `../shared/reference` from the repository root. */
-export function referenceDirectory(): string {
-  const dir = path.resolve(__dirname, '..', '..', '..', 'shared', 'reference');
+export function referenceDirectory(repoRoot: string = REPO_ROOT): string {
+  const dir = path.resolve(repoRoot, '..', 'shared', 'reference');
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new Error(`reference manifests not found: looked for the folder ${dir} (shared/ must sit beside the repository root)`);
   }
   return dir;
 }
 
-/** Parses every non-empty YAML document of a reference file (e.g. `web.yaml`). */
+/**
+ * Parses every non-empty YAML document of a reference file: a file name in `../shared/reference/`
+ * (e.g. `web.yaml`), or an absolute path.
+ */
 export function loadReference(referenceFile: string): any[] {
-  const file = path.join(referenceDirectory(), referenceFile);
+  const file = path.isAbsolute(referenceFile) ? referenceFile : path.join(referenceDirectory(), referenceFile);
   if (!fs.existsSync(file)) {
     const available = fs.readdirSync(referenceDirectory()).join(', ');
     throw new Error(`reference file not found: ${file} (available: ${available})`);
@@ -279,9 +287,14 @@ function compareObjectList(reference: Array<Record<string, unknown>>, actual: un
       const best = candidates.map(c => problemsWith(ref, c, where)).sort((a, b) => a.length - b.length)[0];
       out.push(...best);
     } else {
+      // no identity: some actual element must contain it; if none does, report the differences
+      // from the closest one
       const where = [...at, `[${index}]`];
-      if (!actual.some(a => problemsWith(ref, a, where).length === 0)) {
-        out.push({ path: where, text: `no actual element contains the reference element: reference ${show(ref)}, actual ${show(actual)}` });
+      const closest = actual.map(a => problemsWith(ref, a, where)).sort((a, b) => a.length - b.length)[0];
+      if (!closest) {
+        out.push({ path: where, text: `missing list element: reference ${show(ref)}, actual list is empty` });
+      } else {
+        out.push(...closest.map(d => ({ path: d.path, text: `${d.text} (closest list element, none matches)` })));
       }
     }
   });
@@ -292,7 +305,8 @@ function isPrefix(prefix: readonly string[], of: readonly string[]): boolean {
 }
 
 /**
- * Every difference of `actual` from the reference file (a file name in `../shared/reference/`),
+ * Every difference of `actual` from the reference file (a file name in `../shared/reference/`, or
+ * an absolute path),
  * one message each, after removing the `allowed` deviations; an allowed deviation that removes
  * nothing is reported too. An empty list means parity.
  */
