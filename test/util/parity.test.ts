@@ -240,7 +240,8 @@ describe('parityProblems', () => {
       '',
     ].join('\n'));
     const actual = [{
-      apiVersion: 'v1', kind: 'ConfigMap',
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
       metadata: { name: 'settings', labels: { 'app.kubernetes.io/name': 'zookeeper' } },
       data: { 'zoo.cfg': 'tickTime=3000' },
     }];

@@ -11,40 +11,34 @@ const podSpec = { containers: [{ name: 'app', image: 'busybox:1.36' }] };
 const template = { metadata: { labels: { app: 'a' } }, spec: podSpec };
 const selector = { matchLabels: { app: 'a' } };
 
+/** An object of the given apiVersion, kind and name, with the rest of its fields. */
+const obj = (apiVersion: string, kind: string, name: string, fields: object = {}) => ({ apiVersion, kind, metadata: meta(name), ...fields });
+
 /** A minimal valid object of every kind the library's tests need. */
 const VALID_OBJECTS = [
-  { apiVersion: 'v1', kind: 'Service', metadata: meta('svc'), spec: { ports: [{ port: 80 }], selector: { app: 'a' } } },
-  {
-    apiVersion: 'v1', kind: 'PersistentVolume', metadata: meta('pv'),
+  obj('v1', 'Service', 'svc', { spec: { ports: [{ port: 80 }], selector: { app: 'a' } } }),
+  obj('v1', 'PersistentVolume', 'pv', {
     spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/data' } },
-  },
-  {
-    apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: meta('pvc'),
+  }),
+  obj('v1', 'PersistentVolumeClaim', 'pvc', {
     spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
-  },
-  { apiVersion: 'v1', kind: 'Secret', metadata: meta('secret'), stringData: { password: 'x' } },
-  { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('config'), data: { 'zoo.cfg': 'tickTime=2000' } },
-  { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('sa'), automountServiceAccountToken: false },
-  { apiVersion: 'v1', kind: 'Namespace', metadata: meta('ns') },
-  { apiVersion: 'v1', kind: 'Pod', metadata: meta('pod'), spec: podSpec },
-  { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: meta('sts'), spec: { serviceName: 'svc', selector, template } },
-  { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('deploy'), spec: { selector, template } },
-  { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: meta('ds'), spec: { selector, template } },
-  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta('pdb'), spec: { selector, maxUnavailable: 1 } },
-  {
-    apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: meta('fast'),
-    provisioner: 'k8s.io/minikube-hostpath', reclaimPolicy: 'Retain',
-  },
-  { apiVersion: 'batch/v1', kind: 'Job', metadata: meta('job'), spec: { template: { spec: { ...podSpec, restartPolicy: 'Never' } } } },
-  {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: meta('role'),
-    rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }],
-  },
-  {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: meta('binding'),
+  }),
+  obj('v1', 'Secret', 'secret', { stringData: { password: 'x' } }),
+  obj('v1', 'ConfigMap', 'config', { data: { 'zoo.cfg': 'tickTime=2000' } }),
+  obj('v1', 'ServiceAccount', 'sa', { automountServiceAccountToken: false }),
+  obj('v1', 'Namespace', 'ns'),
+  obj('v1', 'Pod', 'pod', { spec: podSpec }),
+  obj('apps/v1', 'StatefulSet', 'sts', { spec: { serviceName: 'svc', selector, template } }),
+  obj('apps/v1', 'Deployment', 'deploy', { spec: { selector, template } }),
+  obj('apps/v1', 'DaemonSet', 'ds', { spec: { selector, template } }),
+  obj('policy/v1', 'PodDisruptionBudget', 'pdb', { spec: { selector, maxUnavailable: 1 } }),
+  obj('storage.k8s.io/v1', 'StorageClass', 'fast', { provisioner: 'k8s.io/minikube-hostpath', reclaimPolicy: 'Retain' }),
+  obj('batch/v1', 'Job', 'job', { spec: { template: { spec: { ...podSpec, restartPolicy: 'Never' } } } }),
+  obj('rbac.authorization.k8s.io/v1', 'Role', 'role', { rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] }),
+  obj('rbac.authorization.k8s.io/v1', 'RoleBinding', 'binding', {
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'role' },
     subjects: [{ kind: 'ServiceAccount', name: 'sa' }],
-  },
+  }),
 ];
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value));
@@ -174,8 +168,8 @@ describe('synth helpers', () => {
 
   test('synthObjects runs the validations added to constructs', () => {
     const chart = freshChart();
-    const obj = new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } });
-    Node.of(obj).addValidation({ validate: () => ['cm: data is required'] });
+    const configMap = new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } });
+    Node.of(configMap).addValidation({ validate: () => ['cm: data is required'] });
     expect(() => synthObjects(chart)).toThrow(/cm: data is required/);
   });
 
