@@ -78,7 +78,7 @@ export interface Prerequisites {
 export function checkPrerequisites(): Prerequisites {
   const java = spawnSync('java', ['-version'], { encoding: 'utf8', timeout: 30_000 });
   if (java.error || java.status !== 0) {
-    throw new Error(`ZooKeeper ensemble test: no working \`java\` on PATH (${java.error?.message ?? java.stderr}). ${INSTALL_HINT}`);
+    throw new Error(`ZooKeeper ensemble test: no working \`java\` on PATH (${java.error?.message ?? java.stderr.trim()}). ${INSTALL_HINT}`);
   }
   for (const jar of [ZOOKEEPER_JAR, SLF4J_SIMPLE_JAR]) {
     if (!fs.existsSync(jar)) {
@@ -91,7 +91,7 @@ export function checkPrerequisites(): Prerequisites {
   });
   const match = /version (\d+)\.(\d+)\.(\d+)/.exec(version.stdout ?? '');
   if (version.status !== 0 || !match) {
-    throw new Error(`ZooKeeper ensemble test: cannot read the ZooKeeper version from ${ZOOKEEPER_JAR} (${version.stderr}). ${INSTALL_HINT}`);
+    throw new Error(`ZooKeeper ensemble test: cannot read the ZooKeeper version from ${ZOOKEEPER_JAR} (${version.stderr.trim()}). ${INSTALL_HINT}`);
   }
   const [major, minor] = [Number(match[1]), Number(match[2])];
   if (major !== 3 || minor < 8) {
@@ -322,6 +322,7 @@ export class Ensemble {
       `-Djdk.net.hosts.file=${this.hostsFile}`,
       '-Dorg.slf4j.simpleLogger.defaultLogLevel=info',
       '-Dorg.slf4j.simpleLogger.showDateTime=true',
+      '-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS',
       '-cp', `${ZOOKEEPER_JAR}:${SLF4J_SIMPLE_JAR}`,
       'org.apache.zookeeper.server.quorum.QuorumPeerMain', this.configFile(i)],
     { cwd: this.serverDir(i), detached: true, stdio: ['pipe', log, log] });
