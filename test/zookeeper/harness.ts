@@ -335,6 +335,7 @@ export class Ensemble {
       exited: new Promise((resolve) => {
         child.once('exit', (code, signal) => {
           liveGroups.delete(pgid);
+          child.stdin?.destroy();
           proc.exitCode = code ?? (signal ? -1 : null);
           resolve(proc.exitCode);
         });
