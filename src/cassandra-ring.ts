@@ -129,7 +129,8 @@ export interface CassandraRingProps {
    * Data centre of the nodes (`CASSANDRA_DC`), as `NetworkTopologyStrategy` keyspaces name it.
    * Case-sensitive; letters, digits, '_', '.' and '-', starting with a letter or digit (a
    * conservative rule: whitespace, commas, quotes, '=' or ':' are misread by
-   * GossipingPropertyFileSnitch or by keyspace options).
+   * GossipingPropertyFileSnitch or by keyspace options). A node that has stored data refuses to
+   * start in another data centre or rack, so choose both once.
    *
    * @default 'dc1'
    */
