@@ -1,2 +1,3 @@
+export * from './cassandra-ring';
 export * from './container';
 export * from './stateful-app';
