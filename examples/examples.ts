@@ -2,6 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { WebChart } from './web/chart';
 import { WebParallelChart } from './web-parallel/chart';
+import { WordpressChart, WordpressStatefulSetChart } from './wordpress/chart';
 
 /**
  * One example: a chart synthesized into `dist/<name>.k8s.yaml`, reproducing the reference
@@ -16,6 +17,10 @@ export interface Example {
 export const EXAMPLES: Example[] = [
   { name: 'web', references: ['web.yaml'], build: (s, n) => new WebChart(s, n) },
   { name: 'web-parallel', references: ['web-parallel.yaml'], build: (s, n) => new WebParallelChart(s, n) },
+  // One chart reproduces both files of the WordPress tutorial.
+  { name: 'wordpress', references: ['wordpress-mysql.yaml', 'wordpress.yaml'], build: (s, n) => new WordpressChart(s, n) },
+  // MySQL as a StatefulApp; only the WordPress part still matches a reference file.
+  { name: 'wordpress-statefulset', references: ['wordpress.yaml'], build: (s, n) => new WordpressStatefulSetChart(s, n) },
 ];
 
 /** Adds every example chart to the app. */
