@@ -2,7 +2,8 @@ import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { WebChart } from './web/chart';
 import { WebParallelChart } from './web-parallel/chart';
-import { WordpressChart, WordpressStatefulSetChart } from './wordpress/chart';
+import { WordpressChart } from './wordpress/chart';
+import { WordpressStatefulSetChart } from './wordpress-statefulset/chart';
 
 /**
  * One example: a chart synthesized into `dist/<name>.k8s.yaml`, reproducing the reference
@@ -19,7 +20,7 @@ export const EXAMPLES: Example[] = [
   { name: 'web-parallel', references: ['web-parallel.yaml'], build: (s, n) => new WebParallelChart(s, n) },
   // One chart reproduces both files of the WordPress tutorial.
   { name: 'wordpress', references: ['wordpress-mysql.yaml', 'wordpress.yaml'], build: (s, n) => new WordpressChart(s, n) },
-  // MySQL as a StatefulApp; only the WordPress part still matches a reference file.
+  // The same WordPress with MySQL as a StatefulApp: the WordPress objects are still the reference's.
   { name: 'wordpress-statefulset', references: ['wordpress.yaml'], build: (s, n) => new WordpressStatefulSetChart(s, n) },
 ];
 

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, ChartProps, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { EnvVariable, StatefulApp } from '../../src';
+import { EnvVariable } from '../../src';
 
 /**
  * Options of both WordPress charts.
@@ -26,18 +26,18 @@ export interface WordpressChartProps extends ChartProps {
 /** Label of every object of the tutorial. */
 const APP_LABELS = { app: 'wordpress' };
 /** Labels, and selector, of the MySQL pods. */
-const MYSQL_SELECTOR = { app: 'wordpress', tier: 'mysql' };
+export const MYSQL_SELECTOR = { app: 'wordpress', tier: 'mysql' };
 /** Labels, and selector, of the WordPress pods. */
 const FRONTEND_SELECTOR = { app: 'wordpress', tier: 'frontend' };
 
-const MYSQL_NAME = 'wordpress-mysql';
-const MYSQL_IMAGE = 'mysql:8.0';
-const MYSQL_PORT = 3306;
-const MYSQL_DATA_DIR = '/var/lib/mysql';
+export const MYSQL_NAME = 'wordpress-mysql';
+export const MYSQL_IMAGE = 'mysql:8.0';
+export const MYSQL_PORT = 3306;
+export const MYSQL_DATA_DIR = '/var/lib/mysql';
 /** The `mysql` user and group of the mysql:8.0 image (`groupadd --gid 999`, `useradd --uid 999`). */
-const MYSQL_UID = 999;
+export const MYSQL_UID = 999;
 /** Where mysqld keeps its socket and pid file, and its temporary files: the only paths it writes outside the data directory. */
-const MYSQL_WRITABLE_DIRECTORIES = ['/var/run/mysqld', '/tmp'];
+export const MYSQL_WRITABLE_DIRECTORIES = ['/var/run/mysqld', '/tmp'];
 
 const WORDPRESS_NAME = 'wordpress';
 const WORDPRESS_IMAGE = 'wordpress:6.2.1-apache';
@@ -46,7 +46,7 @@ const WORDPRESS_DOCUMENT_ROOT = '/var/www/html';
 /** The `www-data` user and group of the Debian-based wordpress image. */
 const WORDPRESS_UID = 33;
 
-const CLAIM_SIZE = Size.gibibytes(20);
+export const CLAIM_SIZE = Size.gibibytes(20);
 
 /**
  * Claims are kept when a GitOps tool prunes or deletes the app: removing a claim from the
@@ -57,7 +57,7 @@ const KEEP_CLAIM_ANNOTATIONS = {
   'kustomize.toolkit.fluxcd.io/prune': 'disabled',
 };
 
-const MYSQL_RESOURCES: kplus.ContainerResources = {
+export const MYSQL_RESOURCES: kplus.ContainerResources = {
   cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) },
   memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) },
 };
@@ -71,7 +71,7 @@ const WORDPRESS_RESOURCES: kplus.ContainerResources = {
  * The first start initializes the database (or copies WordPress into its volume) before the port
  * opens; a liveness probe must not kill the container during that. Up to five minutes.
  */
-function startupProbe(port: number): kplus.Probe {
+export function startupProbe(port: number): kplus.Probe {
   return kplus.Probe.fromTcpSocket({ port, periodSeconds: Duration.seconds(10), failureThreshold: 30 });
 }
 
@@ -79,7 +79,7 @@ function startupProbe(port: number): kplus.Probe {
  * The tutorial's MySQL environment: both the root password and the password of the `wordpress`
  * user come from the Secret.
  */
-function mysqlEnv(password: kplus.EnvValue): EnvVariable[] {
+export function mysqlEnv(password: kplus.EnvValue): EnvVariable[] {
   return [
     { name: 'MYSQL_ROOT_PASSWORD', value: password },
     { name: 'MYSQL_DATABASE', value: kplus.EnvValue.fromValue('wordpress') },
@@ -97,8 +97,8 @@ function envMap(env: EnvVariable[]): { [name: string]: kplus.EnvValue } {
   return map;
 }
 
-/** The password reference both charts use. */
-function passwordEnv(scope: Construct, props: WordpressChartProps): kplus.EnvValue {
+/** The password, from the Secret the charts refer to. */
+export function passwordEnv(scope: Construct, props: WordpressChartProps): kplus.EnvValue {
   const secret = kplus.Secret.fromSecretName(scope, 'mysql-pass', props.passwordSecretName ?? 'mysql-pass');
   return kplus.EnvValue.fromSecretValue({ secret, key: props.passwordSecretKey ?? 'password' });
 }
@@ -272,48 +272,5 @@ export class WordpressChart extends Chart {
     restrict(this.mysqlDeployment);
 
     this.frontend = new WordpressFrontend(this, 'frontend', MYSQL_NAME, password);
-  }
-}
-
-/**
- * The same WordPress, with MySQL as a one-replica `StatefulApp`: a StatefulSet `wordpress-mysql`
- * governed by the headless Service `wordpress-mysql` (so WordPress still reaches the database at
- * `wordpress-mysql`), with its own claim `mysql-persistent-storage-wordpress-mysql-0` from a claim
- * template, kept when the StatefulSet is scaled down or deleted.
- */
-export class WordpressStatefulSetChart extends Chart {
-  public readonly mysql: StatefulApp;
-  public readonly frontend: WordpressFrontend;
-
-  constructor(scope: Construct, id: string, props: WordpressChartProps = {}) {
-    super(scope, id, props);
-    const password = passwordEnv(this, props);
-
-    this.mysql = new StatefulApp(this, MYSQL_NAME, {
-      serviceName: MYSQL_NAME,
-      selectorLabels: MYSQL_SELECTOR,
-      replicas: 1,
-      container: {
-        name: 'mysql',
-        image: MYSQL_IMAGE,
-        env: mysqlEnv(password),
-        ports: [{ number: MYSQL_PORT, name: 'mysql' }],
-        resources: MYSQL_RESOURCES,
-        startup: startupProbe(MYSQL_PORT),
-        // The entrypoint skips its chown and its switch to the mysql user when it does not run
-        // as root, so it runs as that user from the start (see README.md).
-        securityContext: { user: MYSQL_UID, group: MYSQL_UID },
-        writableDirectories: MYSQL_WRITABLE_DIRECTORIES,
-      },
-      podSecurityContext: {
-        fsGroup: MYSQL_UID,
-        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
-      },
-      volumeClaims: [{ name: 'mysql-persistent-storage', size: CLAIM_SIZE, mountPath: MYSQL_DATA_DIR }],
-      // InnoDB flushes its buffer pool on a clean shutdown.
-      terminationGracePeriod: Duration.seconds(60),
-    });
-
-    this.frontend = new WordpressFrontend(this, 'frontend', this.mysql.serviceName, password);
   }
 }
