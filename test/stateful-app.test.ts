@@ -291,7 +291,10 @@ describe('StatefulApp customised', () => {
     expect(db.startupProbe).toMatchObject({ exec: { command: ['db-started'] }, failureThreshold: 30 });
     expect(db.lifecycle.preStop).toEqual({ exec: { command: ['db-ctl', 'drain'] } });
     expect(db.securityContext).toMatchObject({
-      runAsUser: 999, runAsGroup: 999, runAsNonRoot: true, readOnlyRootFilesystem: true,
+      runAsUser: 999,
+      runAsGroup: 999,
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'], add: ['IPC_LOCK'] },
     });
     expect(db.volumeMounts).toEqual([

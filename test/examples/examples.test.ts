@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, Testing, YamlOutputType } from 'cdk8s';
 import { addExamples, EXAMPLES } from '../../examples/examples';
@@ -43,7 +44,7 @@ test('every example names existing reference files, each with a README', () => {
 });
 
 test('the root app writes one file per example: dist/<name>.k8s.yaml', () => {
-  const outdir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'examples-'));
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'examples-'));
   try {
     const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
     addExamples(app);

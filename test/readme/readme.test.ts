@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
+import { readmeChart } from './readme-chart';
+import { StatefulApp } from '../../src';
 import { validateManifests } from '../util/schema';
 import { toYaml } from '../util/synth';
-import { readmeChart } from './readme-chart';
 
 const README = path.join(__dirname, '..', '..', 'README.md');
 
@@ -30,8 +31,6 @@ test('the error shown in README.md is the one StatefulApp throws', () => {
   const text = fs.readFileSync(README, 'utf-8');
   const shown = /^orders\/orders-db: invalid disruptionBudget.*$/m.exec(text);
   expect(shown).not.toBeNull();
-  const { StatefulApp } = require('../../src');
-  const { Chart } = require('cdk8s');
   const chart = new Chart(Testing.app(), 'orders');
   expect(() => new StatefulApp(chart, 'orders-db', {
     replicas: 3,
