@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import {
-  checkAbsolutePath, checkDnsLabel, checkInteger, checkPortName, firstDuplicate, invalid,
+  checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkPortName, firstDuplicate, invalid,
 } from './validation';
 
 /**
@@ -154,6 +154,23 @@ export interface ClaimMount {
 }
 
 /**
+ * Mounts a ConfigMap of the app's namespace into a container as a read-only directory: each key
+ * becomes a file.
+ */
+export interface ConfigMapMount {
+  /**
+   * Name of the ConfigMap.
+   */
+  readonly configMap: string;
+
+  /**
+   * Absolute path of the directory inside the container. The ConfigMap hides whatever the image
+   * has at that path.
+   */
+  readonly path: string;
+}
+
+/**
  * A container of a stateful app: the main container, a sidecar or an init container.
  *
  * The container is hardened by default (restricted Pod Security Standard): it must run as a
@@ -284,6 +301,15 @@ export interface AppContainerProps {
    * @default - none
    */
   readonly writableDirectories?: string[];
+
+  /**
+   * ConfigMaps mounted as read-only directories (configuration files). Kubernetes refreshes the
+   * files when the ConfigMap changes, but a running process does not reread them: restart the pods
+   * (change the pod template, e.g. with a checksum in the app's `podAnnotations`).
+   *
+   * @default - none
+   */
+  readonly configMapMounts?: ConfigMapMount[];
 }
 
 /** What the app knows about its claims when rendering containers. @internal */
@@ -375,6 +401,13 @@ export function renderContainer(props: AppContainerProps, ctx: RenderContext): R
     const volumeName = writableVolumeName(ctx.name, dir);
     volumes.push({ name: volumeName, emptyDir: {} });
     volumeMounts.push({ name: volumeName, mountPath: dir });
+  });
+  (props.configMapMounts ?? []).forEach((m, i) => {
+    checkDnsSubdomain(scope, `${field}.configMapMounts[${i}].configMap`, m.configMap);
+    checkAbsolutePath(scope, `${field}.configMapMounts[${i}].path`, m.path);
+    const volumeName = writableVolumeName(ctx.name, m.path);
+    volumes.push({ name: volumeName, configMap: { name: m.configMap } });
+    volumeMounts.push({ name: volumeName, mountPath: m.path, readOnly: true });
   });
   const dupPath = firstDuplicate(volumeMounts.map(m => m.mountPath.replace(/\/+$/, '') || '/'));
   if (dupPath !== undefined) {

@@ -1,2 +1,3 @@
 export * from './container';
 export * from './stateful-app';
+export * from './zookeeper-ensemble';
