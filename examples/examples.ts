@@ -2,6 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { WebChart } from './web/chart';
 import { WebParallelChart } from './web-parallel/chart';
+import { ZooKeeperChart } from './zookeeper/chart';
 
 /**
  * One example: a chart synthesized into `dist/<name>.k8s.yaml`, reproducing the reference
@@ -16,6 +17,7 @@ export interface Example {
 export const EXAMPLES: Example[] = [
   { name: 'web', references: ['web.yaml'], build: (s, n) => new WebChart(s, n) },
   { name: 'web-parallel', references: ['web-parallel.yaml'], build: (s, n) => new WebParallelChart(s, n) },
+  { name: 'zookeeper', references: ['zookeeper.yaml'], build: (s, n) => new ZooKeeperChart(s, n) },
 ];
 
 /** Adds every example chart to the app. */
