@@ -285,9 +285,10 @@ export interface ZooKeeperEnsembleProps {
 
   /**
    * Four-letter-word commands the servers answer (`4lw.commands.whitelist`; official image
-   * only). Must include `ruok`, which the probes use; `srvr` is what `zkServer.sh status` uses.
+   * only). Must include `ruok`, which the probes use; `srvr` is what `zkServer.sh status` uses,
+   * `mntr` what monitoring (e.g. a Prometheus exporter) reads. Commands left out are refused.
    *
-   * @default ['ruok', 'srvr']
+   * @default ['ruok', 'srvr', 'mntr']
    */
   readonly fourLetterWordCommands?: string[];
 
@@ -400,7 +401,11 @@ const DEFAULT_RESOURCES: kplus.ContainerResources = {
  * and the three on the new list elect two leaders, and writes can be lost. Removed servers keep
  * their claims (and data); a server that comes back later catches up from the leader.
  *
- * Use `connectString` for clients and `serverAddresses` for tools that need every server.
+ * One server (`servers: 1`) runs ZooKeeper standalone: no server list, no disruption budget, and
+ * no fault tolerance (a restart or a node drain stops the service). Use it for development only.
+ *
+ * Use `connectString` for clients and `serverAddresses` for tools that need every server; `zooCfg`
+ * and `myidScript` are the exact texts the servers get. See `docs/zookeeper-ensemble.md`.
  */
 export class ZooKeeperEnsemble extends Construct {
   /** The stateful app: headless Service, client Service, disruption budget and StatefulSet. */
@@ -426,8 +431,10 @@ export class ZooKeeperEnsemble extends Construct {
   public readonly zooCfg?: string;
   /**
    * The exact POSIX shell snippet each server runs before ZooKeeper starts (official image only):
-   * it takes the ordinal from the host name (`$HOSTNAME`, else `hostname`), and writes
-   * ordinal + 1 to `myid` in the data directory of `zooCfg` (`dataDir=`).
+   * it takes the ordinal from the host name (`$HOSTNAME`, else the `hostname` command) and writes
+   * ordinal + 1 to `myid` in the data directory: `$ZOO_DATA_DIR` (the official image's variable,
+   * which the container sets to the `dataDir` of `zooCfg`), else that `dataDir`. It exits with
+   * status 1 and a message when the host name does not end in `-<ordinal>`.
    */
   public readonly myidScript?: string;
   /** The ConfigMap with `zoo.cfg` and `logback.xml` (official image only). */
@@ -500,7 +507,7 @@ export class ZooKeeperEnsemble extends Construct {
     if (!Object.values(ZooKeeperLogLevel).includes(logLevel)) {
       throw invalid(this, 'logLevel', logLevel, `must be one of ${Object.values(ZooKeeperLogLevel).join(', ')}`);
     }
-    const fourLetterWords = props.fourLetterWordCommands ?? ['ruok', 'srvr'];
+    const fourLetterWords = props.fourLetterWordCommands ?? ['ruok', 'srvr', 'mntr'];
     if (props.fourLetterWordCommands !== undefined) {
       if (!official) {
         throw invalid(this, 'fourLetterWordCommands', fourLetterWords,
@@ -588,6 +595,8 @@ export class ZooKeeperEnsemble extends Construct {
         // zkServer.sh puts ZOOCFGDIR on the classpath: logback.xml comes from the ConfigMap.
         { name: 'ZOOCFGDIR', value: kplus.EnvValue.fromValue(OFFICIAL_CONF_DIR) },
         { name: 'ZOO_LOG_DIR', value: kplus.EnvValue.fromValue(OFFICIAL_LOG_DIR) },
+        // The image sets ZOO_DATA_DIR=/data; the myid snippet writes to $ZOO_DATA_DIR.
+        { name: 'ZOO_DATA_DIR', value: kplus.EnvValue.fromValue(OFFICIAL_DATA_DIR) },
         // zkEnv.sh turns ZK_SERVER_HEAP (MiB) into -Xmx; -Xms makes the heap fixed, as the tutorial does.
         { name: 'ZK_SERVER_HEAP', value: kplus.EnvValue.fromValue(`${heapMib}`) },
         { name: 'SERVER_JVMFLAGS', value: kplus.EnvValue.fromValue(`-Xms${heapMib}m`) },
@@ -691,8 +700,16 @@ export class ZooKeeperEnsemble extends Construct {
 
     if (official) {
       this.zooCfg = renderZooCfg({
-        tickMs, initLimit, syncLimit, clientPort: this.clientPort, maxClientCnxns, minSessionMs, maxSessionMs,
-        snapRetainCount, purgeHours, fourLetterWords,
+        tickMs,
+        initLimit,
+        syncLimit,
+        clientPort: this.clientPort,
+        maxClientCnxns,
+        minSessionMs,
+        maxSessionMs,
+        snapRetainCount,
+        purgeHours,
+        fourLetterWords,
         servers: this.app.podDnsNames.map(host => `${host}:${this.serverPort}:${this.electionPort}`),
       });
       this.configMap = new k8s.KubeConfigMap(this, 'Config', {
@@ -812,23 +829,27 @@ function renderZooCfg(v: ZooCfgValues): string {
     // Bind the quorum and election ports on all addresses of the pod rather than on the address
     // its own DNS name resolves to (which service meshes and early DNS lookups can get wrong).
     'quorumListenOnAllIPs=true',
-    ...v.servers.map((s, i) => `server.${i + 1}=${s}`),
+    // One server runs standalone: ZooKeeper ignores a one-server list (and logs an error for it).
+    ...(v.servers.length > 1 ? v.servers.map((s, i) => `server.${i + 1}=${s}`) : []),
   ];
   return `${lines.join('\n')}\n`;
 }
 
 /**
  * The POSIX sh snippet that writes myid = ordinal + 1. The host name of a StatefulSet pod is
- * `<name>-<ordinal>`; the container runtime exports it as HOSTNAME.
+ * `<name>-<ordinal>`; the container runtime exports it as HOSTNAME. The data directory is
+ * `$ZOO_DATA_DIR` (the official image's variable, which the container sets to zoo.cfg's dataDir),
+ * else that dataDir.
  */
 function renderMyidScript(dataDir: string): string {
   return [
     'host="${HOSTNAME:-$(hostname)}"',
     'ordinal="${host##*-}"',
     'case "$ordinal" in',
-    `  ''|*[!0-9]*) echo "cannot derive the ZooKeeper myid: host name '$host' does not end in -<ordinal>" >&2; exit 1 ;;`,
+    '  \'\'|*[!0-9]*) echo "cannot derive the ZooKeeper myid: host name \'$host\' does not end in -<ordinal>" >&2; exit 1 ;;',
     'esac',
-    `mkdir -p ${dataDir} && echo "$((ordinal + 1))" > ${dataDir}/myid || exit 1`,
+    `data_dir="\${ZOO_DATA_DIR:-${dataDir}}"`,
+    'mkdir -p "$data_dir" && echo "$((ordinal + 1))" > "$data_dir/myid" || exit 1',
     '',
   ].join('\n');
 }

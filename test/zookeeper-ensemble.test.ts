@@ -42,7 +42,7 @@ const DEFAULT_ZOO_CFG = [
   'maxSessionTimeout=40000',
   'autopurge.snapRetainCount=3',
   'autopurge.purgeInterval=12',
-  '4lw.commands.whitelist=ruok,srvr',
+  '4lw.commands.whitelist=ruok,srvr,mntr',
   'admin.enableServer=false',
   'quorumListenOnAllIPs=true',
   'server.1=zk-0.zk-hs.default.svc.cluster.local:2888:3888',
@@ -57,7 +57,8 @@ const DEFAULT_MYID_SCRIPT = [
   'case "$ordinal" in',
   '  \'\'|*[!0-9]*) echo "cannot derive the ZooKeeper myid: host name \'$host\' does not end in -<ordinal>" >&2; exit 1 ;;',
   'esac',
-  'mkdir -p /var/lib/zookeeper/data && echo "$((ordinal + 1))" > /var/lib/zookeeper/data/myid || exit 1',
+  'data_dir="${ZOO_DATA_DIR:-/var/lib/zookeeper/data}"',
+  'mkdir -p "$data_dir" && echo "$((ordinal + 1))" > "$data_dir/myid" || exit 1',
   '',
 ].join('\n');
 
@@ -120,6 +121,7 @@ describe('ZooKeeperEnsemble defaults (official image)', () => {
     expect(c.env).toEqual([
       { name: 'ZOOCFGDIR', value: '/conf' },
       { name: 'ZOO_LOG_DIR', value: '/logs' },
+      { name: 'ZOO_DATA_DIR', value: '/var/lib/zookeeper/data' },
       { name: 'ZK_SERVER_HEAP', value: '512' },
       { name: 'SERVER_JVMFLAGS', value: '-Xms512m' },
     ]);
@@ -214,11 +216,20 @@ describe('ZooKeeperEnsemble defaults (official image)', () => {
 });
 
 describe('the myid snippet (POSIX sh)', () => {
+  interface SnippetRun {
+    /** $HOSTNAME, or undefined to leave it unset. */
+    readonly hostname?: string;
+    /** What the stand-in `hostname` command prints. */
+    readonly commandHostname?: string;
+    /** Set $ZOO_DATA_DIR to the temporary data dir (as the container does); else rewrite the default in the text. */
+    readonly viaEnv?: boolean;
+  }
+
   /**
-   * Runs the snippet with `sh` (dash here), the data dir replaced by a temporary one. `hostname`
-   * is a stand-in command that prints `commandHostname`.
+   * Runs the snippet with `sh` (dash here) against a temporary data dir, with a stand-in
+   * `hostname` command on PATH.
    */
-  function runSnippet(hostname: string | undefined, commandHostname = 'not-a-pod') {
+  function runSnippet({ hostname, commandHostname = 'not-a-pod', viaEnv = true }: SnippetRun) {
     const { zk } = build();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-myid-'));
     const dataDir = path.join(dir, 'data');
@@ -226,10 +237,11 @@ describe('the myid snippet (POSIX sh)', () => {
     try {
       fs.mkdirSync(bin);
       fs.writeFileSync(path.join(bin, 'hostname'), `#!/bin/sh\necho ${commandHostname}\n`, { mode: 0o755 });
-      const script = zk.myidScript!.split('/var/lib/zookeeper/data').join(dataDir);
-      expect(script).not.toContain('/var/lib/zookeeper');
+      const script = viaEnv ? zk.myidScript! : zk.myidScript!.split('/var/lib/zookeeper/data').join(dataDir);
+      if (!viaEnv) expect(script).not.toContain('/var/lib/zookeeper');
       const env: { [key: string]: string } = { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}` };
       if (hostname !== undefined) env.HOSTNAME = hostname;
+      if (viaEnv) env.ZOO_DATA_DIR = dataDir;
       const result = spawnSync('sh', ['-c', script], { env, encoding: 'utf-8' });
       const myidFile = path.join(dataDir, 'myid');
       return {
@@ -243,28 +255,36 @@ describe('the myid snippet (POSIX sh)', () => {
   }
 
   test.each([['zk-0', '1\n'], ['zk-1', '2\n'], ['zk-2', '3\n'], ['my-zk-12', '13\n']])(
-    'host %s writes myid %j into dataDir (created if missing)', (hostname, myid) => {
-      expect(runSnippet(hostname)).toEqual({ status: 0, stderr: '', myid });
+    'host %s writes myid %j into $ZOO_DATA_DIR (created if missing)', (hostname, myid) => {
+      expect(runSnippet({ hostname })).toEqual({ status: 0, stderr: '', myid });
     });
 
   test.each(['zk', 'zk-', 'zk-a1', 'zk-1.example'])('host %s is refused with a message, no myid written', (hostname) => {
-    const result = runSnippet(hostname);
+    const result = runSnippet({ hostname });
     expect(result.status).toBe(1);
     expect(result.myid).toBeUndefined();
     expect(result.stderr).toContain(`cannot derive the ZooKeeper myid: host name '${hostname}' does not end in -<ordinal>`);
   });
 
   test('without $HOSTNAME it asks the hostname command', () => {
-    expect(runSnippet(undefined, 'zk-4')).toEqual({ status: 0, stderr: '', myid: '5\n' });
-    expect(runSnippet('zk-0', 'zk-4').myid).toBe('1\n');
+    expect(runSnippet({ commandHostname: 'zk-4' })).toEqual({ status: 0, stderr: '', myid: '5\n' });
+    expect(runSnippet({ hostname: 'zk-0', commandHostname: 'zk-4' }).myid).toBe('1\n');
   });
 
-  test('it is parametrised only by the host name and the dataDir of zoo.cfg', () => {
-    const { zk } = build();
+  test('without $ZOO_DATA_DIR it writes to the dataDir of zoo.cfg', () => {
+    expect(runSnippet({ hostname: 'zk-2', viaEnv: false })).toEqual({ status: 0, stderr: '', myid: '3\n' });
+  });
+
+  test('it is parametrised only by the host name and the data dir: the container sets ZOO_DATA_DIR to dataDir', () => {
+    const { chart, zk } = build();
     const dataDir = /^dataDir=(.*)$/m.exec(zk.zooCfg!)![1];
     expect(dataDir).toBe('/var/lib/zookeeper/data');
-    expect(zk.myidScript!.split(dataDir).length - 1).toBe(2);
+    expect(zk.myidScript!.split(dataDir)).toHaveLength(2);
     expect(zk.myidScript).not.toMatch(/\bzk\b|2181|zk-hs/);
+    const c = find(synth(chart), 'StatefulSet').spec.template.spec.containers[0];
+    expect(c.env).toContainEqual({ name: 'ZOO_DATA_DIR', value: dataDir });
+    // the claim is mounted above dataDir
+    expect(dataDir.startsWith(`${c.volumeMounts.find((m: any) => m.name === 'datadir').mountPath}/`)).toBe(true);
   });
 });
 
@@ -422,12 +442,13 @@ describe('ZooKeeperEnsemble customised', () => {
     expect(sts.spec.template.spec.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
   });
 
-  test('one server is a standalone ZooKeeper: no budget, one server line', () => {
+  test('one server is a standalone ZooKeeper: no budget, no server list', () => {
     const { chart, zk } = build({ servers: 1 });
     const objects = synth(chart);
     expect(objects.map(o => o.kind)).not.toContain('PodDisruptionBudget');
     expect(zk.app.disruptionBudget).toBeUndefined();
-    expect(zk.zooCfg!.split('\n').filter(l => l.startsWith('server.'))).toEqual(['server.1=zk-0.zk-hs.default.svc.cluster.local:2888:3888']);
+    expect(zk.zooCfg!.split('\n').filter(l => l.startsWith('server.'))).toEqual([]);
+    expect(zk.zooCfg).toContain('clientPort=2181\n');
     expect(find(objects, 'StatefulSet').spec.replicas).toBe(1);
     expect(zk.serverAddresses).toEqual(['zk-0.zk-hs.default.svc.cluster.local:2181']);
   });

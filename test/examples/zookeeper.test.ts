@@ -69,7 +69,10 @@ describe('example zookeeper', () => {
     const svcs = objects.filter(o => o.kind === 'Service');
     const sts = objects.find(o => o.kind === 'StatefulSet');
     const pdb = objects.find(o => o.kind === 'PodDisruptionBudget');
-    for (const selector of [...svcs.map(s => s.spec.selector), sts.spec.selector.matchLabels, pdb.spec.selector.matchLabels, sts.spec.template.metadata.labels]) {
+    const selectors = [
+      ...svcs.map(s => s.spec.selector), sts.spec.selector.matchLabels, pdb.spec.selector.matchLabels, sts.spec.template.metadata.labels,
+    ];
+    for (const selector of selectors) {
       expect(selector).toEqual({ app: 'zk' });
     }
     expect(sts.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector)
