@@ -5,7 +5,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AppContainerProps, EnvVariable, sizeBytes } from './container';
 import { DisruptionBudgetOptions, Spreading, StatefulApp } from './stateful-app';
-import { checkDnsSubdomain, checkInteger, checkServiceName, firstDuplicate, invalid } from './validation';
+import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkServiceName, firstDuplicate, invalid } from './validation';
 
 /**
  * Which kind of ZooKeeper image runs the servers; it decides how they are configured.
@@ -445,6 +445,7 @@ export class ZooKeeperEnsemble extends Construct {
   constructor(scope: Construct, id: string, props: ZooKeeperEnsembleProps = {}) {
     super(scope, id);
     const name = props.name ?? id;
+    checkDnsLabel(this, 'name', name, 52);
     this.image = props.image ?? ZooKeeperImage.official();
     const official = this.image.kind === ZooKeeperImageKind.OFFICIAL;
     this.checkImage(this.image);
@@ -564,7 +565,7 @@ export class ZooKeeperEnsemble extends Construct {
     const maxDown = tolerated(servers);
     if (wantsBudget) {
       if (maxDown === 0) {
-        throw invalid(this, 'disruptionBudget', budget,
+        throw invalid(this, 'disruptionBudget', props.disruptionBudget ?? { maxUnavailable: 1 },
           servers === 1
             ? 'a standalone server (servers: 1) has no fault tolerance: any budget either lets a drain stop it or blocks every drain; '
               + 'leave disruptionBudget unset, or run 3 servers'
@@ -755,8 +756,8 @@ export class ZooKeeperEnsemble extends Construct {
     if (image.kind !== ZooKeeperImageKind.OFFICIAL) {
       return;
     }
-    const lastPart = image.image.split('/').pop()!;
-    const tag = lastPart.includes(':') ? lastPart.split(':').pop()!.split('@')[0] : '';
+    const lastPart = image.image.split('@')[0].split('/').pop()!;
+    const tag = lastPart.includes(':') ? lastPart.split(':').pop()! : '';
     const version = /^(\d+)\.(\d+)/.exec(tag);
     if (version && (Number(version[1]) < 3 || (Number(version[1]) === 3 && Number(version[2]) < 8))) {
       throw invalid(this, 'image', image.image,

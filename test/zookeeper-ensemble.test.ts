@@ -400,6 +400,16 @@ describe('ZooKeeperEnsemble customised', () => {
     expect(toYaml(objects)).toMatchSnapshot();
   });
 
+  test('official images are accepted from 3.8, by tag, by digest, from a registry with a port', () => {
+    for (const image of [
+      ZooKeeperImage.official('3.8.4'), ZooKeeperImage.official('3.9'), ZooKeeperImage.official('latest'),
+      ZooKeeperImage.officialFrom('zookeeper@sha256:0123abcd'), ZooKeeperImage.officialFrom('zookeeper:3.10.0@sha256:0123abcd'),
+      ZooKeeperImage.officialFrom('registry.example.com:5000/zookeeper'),
+    ]) {
+      expect(build({ image }).zk.image).toBe(image);
+    }
+  });
+
   test('an image copied from the official one is configured like it', () => {
     const { chart } = build({ image: ZooKeeperImage.officialFrom('registry.example.com:5000/mirror/zookeeper:3.9.3') });
     const c = find(synth(chart), 'StatefulSet').spec.template.spec.containers[0];
@@ -512,7 +522,7 @@ describe('ZooKeeperEnsemble fails at synth time on bad input', () => {
 
   test('fails on two servers with the default budget, which would either break the quorum or block drains', () => {
     fails({ servers: 2, allowEvenServers: true },
-      /invalid disruptionBudget \{\}: 2 servers tolerate no failure \(a quorum is 2\).*disruptionBudget.enabled: false/);
+      /invalid disruptionBudget \{"maxUnavailable":1\}: 2 servers tolerate no failure \(a quorum is 2\).*disruptionBudget.enabled: false/);
   });
 
   test('fails on a budget that allows no disruption at all', () => {
@@ -543,6 +553,14 @@ describe('ZooKeeperEnsemble fails at synth time on bad input', () => {
 
   test('fails on an official image older than ZooKeeper 3.8', () => {
     fails({ image: ZooKeeperImage.official('3.7.2') }, /invalid image "zookeeper:3.7.2": the official image is supported from ZooKeeper 3.8/);
+  });
+
+  test('fails on an official image older than ZooKeeper 3.8 pinned by digest', () => {
+    fails({ image: ZooKeeperImage.officialFrom('zookeeper:3.4.14@sha256:0123abcd') }, /invalid image "zookeeper:3.4.14@sha256:0123abcd": the official image is supported from ZooKeeper 3.8/);
+  });
+
+  test('fails on a name that is not a DNS label', () => {
+    fails({ name: 'ZK_Main' }, /test\/zk: invalid name "ZK_Main": must be a DNS label of at most 52 characters/);
   });
 
   test('fails on an empty image', () => {
