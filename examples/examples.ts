@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { CassandraChart } from './cassandra/chart';
 import { WebChart } from './web/chart';
 import { WebParallelChart } from './web-parallel/chart';
 import { ZooKeeperChart } from './zookeeper/chart';
@@ -18,6 +19,7 @@ export const EXAMPLES: Example[] = [
   { name: 'web', references: ['web.yaml'], build: (s, n) => new WebChart(s, n) },
   { name: 'web-parallel', references: ['web-parallel.yaml'], build: (s, n) => new WebParallelChart(s, n) },
   { name: 'zookeeper', references: ['zookeeper.yaml'], build: (s, n) => new ZooKeeperChart(s, n) },
+  { name: 'cassandra', references: ['cassandra-service.yaml', 'cassandra-statefulset.yaml'], build: (s, n) => new CassandraChart(s, n) },
 ];
 
 /** Adds every example chart to the app. */

@@ -3,7 +3,8 @@ import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { AppContainerProps, EnvVariable, sizeBytes } from './container';
+import { AppContainerProps, EnvVariable } from './container';
+import { sizeBytes } from './private/render-container';
 import { DisruptionBudgetOptions, Spreading, StatefulApp } from './stateful-app';
 import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkServiceName, firstDuplicate, invalid } from './validation';
 
