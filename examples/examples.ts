@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { CassandraChart } from './cassandra/chart';
 import { WebChart } from './web/chart';
 import { WebParallelChart } from './web-parallel/chart';
+import { WordpressChart } from './wordpress/chart';
+import { WordpressStatefulSetChart } from './wordpress-statefulset/chart';
 import { ZooKeeperChart } from './zookeeper/chart';
 
 /**
@@ -20,6 +22,10 @@ export const EXAMPLES: Example[] = [
   { name: 'web-parallel', references: ['web-parallel.yaml'], build: (s, n) => new WebParallelChart(s, n) },
   { name: 'zookeeper', references: ['zookeeper.yaml'], build: (s, n) => new ZooKeeperChart(s, n) },
   { name: 'cassandra', references: ['cassandra-service.yaml', 'cassandra-statefulset.yaml'], build: (s, n) => new CassandraChart(s, n) },
+  // One chart reproduces both files of the WordPress tutorial.
+  { name: 'wordpress', references: ['wordpress-mysql.yaml', 'wordpress.yaml'], build: (s, n) => new WordpressChart(s, n) },
+  // The same WordPress with MySQL as a StatefulApp: the WordPress objects are still the reference's.
+  { name: 'wordpress-statefulset', references: ['wordpress.yaml'], build: (s, n) => new WordpressStatefulSetChart(s, n) },
 ];
 
 /** Adds every example chart to the app. */
