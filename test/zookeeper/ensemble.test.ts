@@ -10,8 +10,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { ZooKeeperEnsemble } from '../../src';
 import { checkPrerequisites, Ensemble, GeneratedZooKeeperConfig, parseZooCfg, startEnsemble } from './harness';
+import { ZooKeeperEnsemble } from '../../src';
 
 jest.setTimeout(180_000);
 
