@@ -5,6 +5,7 @@ import { WebChart } from './web/chart';
 import { WebParallelChart } from './web-parallel/chart';
 import { WordpressChart } from './wordpress/chart';
 import { WordpressStatefulSetChart } from './wordpress-statefulset/chart';
+import { ZooKeeperChart } from './zookeeper/chart';
 
 /**
  * One example: a chart synthesized into `dist/<name>.k8s.yaml`, reproducing the reference
@@ -19,6 +20,7 @@ export interface Example {
 export const EXAMPLES: Example[] = [
   { name: 'web', references: ['web.yaml'], build: (s, n) => new WebChart(s, n) },
   { name: 'web-parallel', references: ['web-parallel.yaml'], build: (s, n) => new WebParallelChart(s, n) },
+  { name: 'zookeeper', references: ['zookeeper.yaml'], build: (s, n) => new ZooKeeperChart(s, n) },
   { name: 'cassandra', references: ['cassandra-service.yaml', 'cassandra-statefulset.yaml'], build: (s, n) => new CassandraChart(s, n) },
   // One chart reproduces both files of the WordPress tutorial.
   { name: 'wordpress', references: ['wordpress-mysql.yaml', 'wordpress.yaml'], build: (s, n) => new WordpressChart(s, n) },
