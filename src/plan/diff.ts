@@ -74,7 +74,7 @@ export const MUTABLE_SPEC_FIELDS = [
 
 const CHECKED_SPEC_FIELDS = new Set([...MUTABLE_SPEC_FIELDS, 'selector', 'serviceName', 'podManagementPolicy', 'volumeClaimTemplates']);
 
-const REFUSED = 'the API server refuses to change it on an existing StatefulSet: the sync will fail';
+const REFUSED = 'the API server refuses the update, so the sync will fail';
 
 /** Compares the deployed manifests (`old`) with the new ones. */
 export function diffAgainst(old: LoadResult, current: LoadResult): Diff {
@@ -201,12 +201,12 @@ function compare(o: LoadedObject, n: LoadedObject, classes: LoadedObject[]): Sta
     refusals.push({
       field: 'selector',
       change: `selector ${selBefore ? formatSelector(selBefore) : '(none)'} -> ${selAfter ? formatSelector(selAfter) : '(none)'}`,
-      message: `the selector is immutable: ${REFUSED}`,
+      message: `the selector cannot change on an existing StatefulSet: ${REFUSED}`,
       fix: [
         'keep the old selector (and keep its labels on the pod template), or',
         `create the StatefulSet under a new name: new pods and new claims, the data in the old claims (${before.templateNames.map((t) => `${t}-${before.name}-*`).join(', ') || 'none'}) is not carried over, or`,
         ...orphanSteps(after),
-        `running pods that do not carry the new labels are not adopted: delete them one at a time so the StatefulSet recreates them (they reattach their claims by name)`,
+        'running pods that do not carry the new labels are not adopted: delete them one at a time so the StatefulSet recreates them (they reattach their claims by name)',
       ],
     });
   }
@@ -218,7 +218,7 @@ function compare(o: LoadedObject, n: LoadedObject, classes: LoadedObject[]): Sta
     refusals.push({
       field: 'serviceName',
       change: `serviceName ${svcBefore || '(none)'} -> ${svcAfter || '(none)'}`,
-      message: `serviceName is immutable: ${REFUSED}`,
+      message: `serviceName cannot change on an existing StatefulSet: ${REFUSED}`,
       fix: [
         'keep the old serviceName, or',
         ...orphanSteps(after),
@@ -234,7 +234,7 @@ function compare(o: LoadedObject, n: LoadedObject, classes: LoadedObject[]): Sta
     refusals.push({
       field: 'podManagementPolicy',
       change: `podManagementPolicy ${pmpBefore} -> ${pmpAfter}`,
-      message: `podManagementPolicy is immutable: ${REFUSED}`,
+      message: `podManagementPolicy cannot change on an existing StatefulSet: ${REFUSED}`,
       fix: ['keep the old policy, or', ...orphanSteps(after), 'pods and claims are kept and nothing restarts'],
     });
   }
@@ -417,7 +417,7 @@ function compareScale(before: Shape, after: Shape): ScaleChange | null {
   const newSet = new Set(newOrds);
   const addedOrds = newOrds.filter((x) => !oldOrds.has(x));
   const removedOrds = [...oldOrds].filter((x) => !newSet.has(x)).sort((a, b) => b - a);
-  const added = addedOrds.map((x) => `${after.name}-${x}`);
+  const addedPods = addedOrds.map((x) => `${after.name}-${x}`);
   const removedPods = removedOrds.map((x) => `${after.name}-${x}`);
   const templates = after.templateNames.filter((t) => t !== '');
   const whenScaled = str(obj(after.spec, 'persistentVolumeClaimRetentionPolicy'), 'whenScaled') ?? 'Retain';
@@ -427,9 +427,9 @@ function compareScale(before: Shape, after: Shape): ScaleChange | null {
   const what = before.start !== after.start
     ? `ordinals.start ${before.start} -> ${after.start}, replicas ${before.replicas} -> ${after.replicas}`
     : `replicas ${before.replicas} -> ${after.replicas}`;
-  if (added.length > 0) {
+  if (addedPods.length > 0) {
     const claims = templates.flatMap((t) => claimNames(after, t, addedOrds));
-    parts.push(`adds ${listing(added)} (${parallel ? 'all at once' : 'one at a time, in this order'})${claims.length > 0 ? `; they get the claims ${listing(claims)}: new ones, or the claims kept from an earlier scale down, with their data` : ''}`);
+    parts.push(`adds ${listing(addedPods)} (${parallel ? 'all at once' : 'one at a time, in this order'})${claims.length > 0 ? `; they get the claims ${listing(claims)}: new ones, or the claims kept from an earlier scale down, with their data` : ''}`);
   }
   if (removedPods.length > 0) {
     const claims = templates.flatMap((t) => claimNames(before, t, removedOrds));
@@ -446,7 +446,7 @@ function compareScale(before: Shape, after: Shape): ScaleChange | null {
     replicasAfter: after.replicas,
     startBefore: before.start,
     startAfter: after.start,
-    added,
+    added: addedPods,
     removed: removedPods,
     message: `${what}: ${parts.join('; ') || 'no pod changes'}`,
   };
@@ -481,7 +481,9 @@ function compareTemplate(before: Shape, after: Shape): TemplateChange | null {
   } else if (restarts.length === 0) {
     message = `the pod template changes, but no pod restarts now: partition ${partition} is at or above the number of pods; they roll when the partition is lowered`;
   } else {
-    message = `the pod template changes: ${listing(restarts)} restart${restarts.length === 1 ? 's' : ''} in this order (RollingUpdate, highest ordinal first, one at a time, each waiting for the previous one to be Running and Ready)`;
+    message = restarts.length === 1
+      ? `the pod template changes: ${restarts[0]} restarts (RollingUpdate)`
+      : `the pod template changes: ${listing(restarts)} restart in this order (RollingUpdate, highest ordinal first, one at a time, each waiting for the previous one to be Running and Ready)`;
     if (kept.length > 0) message += `; ${listing(kept)} ${kept.length === 1 ? 'keeps' : 'keep'} the old template (partition ${partition})`;
   }
   return { changed, restarts, message };

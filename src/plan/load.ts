@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { isObj, Obj, str } from './k8s';
 import { LineCounter, parseAllDocuments } from 'yaml';
+import { isObj, Obj, str } from './k8s';
 
 /** Where an object was read from. */
 export interface SourceRef {

@@ -806,7 +806,18 @@ function draftStatefulSet(o: LoadedObject, world: World, clusterDomain: string, 
   }
 
   return {
-    o, namespace, name: o.name, spec, replicas: Math.max(0, replicas), serviceName, podManagementPolicy, startOrdinal, podLabels, pods, claims, problems,
+    o,
+    namespace,
+    name: o.name,
+    spec,
+    replicas: Math.max(0, replicas),
+    serviceName,
+    podManagementPolicy,
+    startOrdinal,
+    podLabels,
+    pods,
+    claims,
+    problems,
   };
 }
 
@@ -959,7 +970,8 @@ function finish(d: Draft, world: World): StatefulSetPlan {
       }
       if (!selects) {
         const selector = strMap(obj(svc.object, 'spec'), 'selector');
-        const selected = world.workloads.filter((w) => w.namespace === d.namespace && Object.keys(selector).length > 0 && mapSelectorMatches(selector, w.labels));
+        const selected = world.workloads.filter((w) => w.namespace === d.namespace
+          && Object.keys(selector).length > 0 && mapSelectorMatches(selector, w.labels));
         const what = selected.length > 0 ? `it selects ${listing(selected.map((w) => `${w.kind} ${w.name}`))} instead` : 'it selects nothing in the input';
         problem(
           'error',
@@ -974,7 +986,7 @@ function finish(d: Draft, world: World): StatefulSetPlan {
     ? 'replicas is 0: no pod runs'
     : d.podManagementPolicy === 'Parallel'
       ? `Parallel: all ${plural(d.pods.length, 'pod')} are created at once, without waiting for each other`
-      : `OrderedReady: one at a time, in this order; each pod is created only when the previous one is Running and Ready`;
+      : 'OrderedReady: one at a time, in this order; each pod is created only when the previous one is Running and Ready';
 
   const pods: PodPlan[] = d.pods.map((p, i) => ({ ...p, claims: d.claims[i].map(toClaimPlan) }));
   const volumes = new Map<string, VolumeInfo>();
@@ -1120,7 +1132,7 @@ function planDisruption(d: Draft, world: World, problem: AddProblem): Disruption
   } else if (budgets.length === 0) {
     allowed = null;
     drain = 'unlimited';
-    message = `no PodDisruptionBudget selects these pods: voluntary disruptions are not limited, a node drain evicts them without waiting (several at once if they share a node)`;
+    message = 'no PodDisruptionBudget selects these pods: voluntary disruptions are not limited, a node drain evicts them without waiting (several at once if they share a node)';
   } else if (budgets.length > 1) {
     allowed = 0;
     drain = 'blocks';
@@ -1223,8 +1235,8 @@ function planScaleDown(d: Draft, whenScaled: string, whenDeleted: string): Scale
     message = `a scale down removes the highest ordinal first: ${order.join(', ')} (${how})`;
     if (templates.length > 0) {
       message += whenScaled === 'Delete'
-        ? `. whenScaled: Delete: the claims of removed pods are deleted, and with them the data unless their volumes are retained`
-        : `. whenScaled: Retain: the claims of removed pods (and their data) are kept; scaling up again reattaches them`;
+        ? '. whenScaled: Delete: the claims of removed pods are deleted, and with them the data unless their volumes are retained'
+        : '. whenScaled: Retain: the claims of removed pods (and their data) are kept; scaling up again reattaches them';
     }
   }
   let deleteMessage: string;
