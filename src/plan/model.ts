@@ -483,6 +483,10 @@ interface BaseResolution {
 
 function resolveClaim(c: ClaimRequest, world: World, reservedByClaims: Map<string, string>): BaseResolution {
   const notes: string[] = [];
+  if (c.storageBytes === undefined) {
+    const r = unsatisfied('it requests no storage (spec.resources.requests.storage), so it cannot be created', false, notes);
+    return { fallback: r, resolution: r, candidates: [] };
+  }
   let effectiveClass: string | undefined = c.storageClassName;
   let classNote: string | undefined;
   if (effectiveClass === undefined && world.defaultClasses.length > 0) {
@@ -795,7 +799,7 @@ function draftStatefulSet(o: LoadedObject, world: World, clusterDomain: string, 
   // Problems about unsatisfied claims, once per template and reason.
   const byReason = new Map<string, string[]>();
   for (const c of claims.flat()) {
-    if (c.resolution.kind !== 'unsatisfied') continue;
+    if (c.resolution.kind !== 'unsatisfied' || c.request.storageBytes === undefined) continue;
     const key = `${c.template}\u0000${c.resolution.summary}`;
     byReason.set(key, [...(byReason.get(key) ?? []), c.name]);
   }
@@ -862,7 +866,7 @@ function settleCompetition(drafts: Draft[], problems: Problem[]): void {
         const winners = g.claims.slice(0, m);
         for (const x of g.claims.slice(m)) {
           const fb = x.c.base.fallback;
-          const note = `the ${plural(m, 'matching PersistentVolume')} (${volumeNames.join(', ')}) go to the claims of earlier pods (${winners.map((w) => w.c.name).join(', ')})`;
+          const note = `the ${plural(m, 'matching PersistentVolume')} (${volumeNames.join(', ')}) ${m === 1 ? 'goes' : 'go'} to the claims of earlier pods (${winners.map((w) => w.c.name).join(', ')})`;
           if (fb.kind === 'storage-class') {
             x.c.resolution = { ...fb, notes: [...fb.notes, note] };
           } else {
@@ -872,7 +876,7 @@ function settleCompetition(drafts: Draft[], problems: Problem[]): void {
               mayExistInCluster: true,
               notes: fb.kind === 'cluster-default'
                 ? [...fb.notes, 'if the cluster has a default StorageClass, every claim gets that class instead and is provisioned']
-                : [...fb.notes, fb.summary],
+                : [...fb.notes, `otherwise, ${fb.summary}`],
             };
           }
         }
@@ -906,7 +910,7 @@ function settleCompetition(drafts: Draft[], problems: Problem[]): void {
       }
     }
 
-    if (m > 1 || g.claims.length > 1) {
+    if (m > 1) {
       const first = g.claims[0];
       const last = g.claims[g.claims.length - 1];
       const firstPod = first.d.pods[first.podIndex]?.name;
@@ -1141,7 +1145,7 @@ function planDisruption(d: Draft, world: World, problem: AddProblem): Disruption
   } else {
     const b = budgets[0];
     allowed = b.allowedDisruptions;
-    const healthy = `when all ${plural(b.expectedPods, 'pod')} ${b.expectedPods === 1 ? 'is' : 'are'} healthy`;
+    const healthy = b.expectedPods === 1 ? 'when its one pod is healthy' : `when all ${b.expectedPods} pods are healthy`;
     if (allowed === 0) {
       drain = 'blocks';
       message = `PodDisruptionBudget ${b.name} (${b.rule}) allows 0 voluntary disruptions ${healthy}: node drains block (kubectl drain keeps retrying) until the budget or the replicas change`;
@@ -1213,7 +1217,9 @@ function planUpdate(d: Draft, problem: AddProblem): UpdatePlan {
     message = `RollingUpdate with partition ${partition}${startNote}: a template change rolls no pod (the partition is at or above replicas ${d.replicas}); lower the partition to roll`;
   } else {
     const each = 'each pod is deleted and recreated, and the next one waits until it is Running and Ready';
-    message = `RollingUpdate${partition > 0 ? ` with partition ${partition}` : ''}${startNote}: a template change rolls ${rolls.join(', ')} in this order (highest ordinal first), one at a time; ${each}`;
+    message = rolls.length === 1
+      ? `RollingUpdate${partition > 0 ? ` with partition ${partition}` : ''}${startNote}: a template change rolls ${rolls[0]}: it is deleted and recreated`
+      : `RollingUpdate${partition > 0 ? ` with partition ${partition}` : ''}${startNote}: a template change rolls ${rolls.join(', ')} in this order (highest ordinal first), one at a time; ${each}`;
     if (untouched.length > 0) message += `. ${listing(untouched)} ${untouched.length === 1 ? 'keeps' : 'keep'} the old template until the partition is lowered`;
     if (maxUnavailable) {
       message += `. rollingUpdate.maxUnavailable ${maxUnavailable.text}: where the MaxUnavailableStatefulSet feature is enabled, up to that many pods roll at once`;

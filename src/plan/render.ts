@@ -208,7 +208,7 @@ function summaryLine(report: Report): string {
   const s = summarize(report);
   const head = `Summary: ${plural(s.statefulSets, 'StatefulSet')}, ${plural(s.pods, 'pod')}, ${plural(s.claims, 'claim')}; ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}`;
   const tail = s.refused > 0
-    ? `${plural(s.refused, 'change')} the API server refuses: the sync will fail (exit code 1)`
+    ? `${s.refused} refused by the API server: applying will fail (exit code 1)`
     : 'nothing the API server refuses';
   return `${head}; ${tail}.`;
 }
@@ -305,7 +305,7 @@ export function renderMarkdown(report: Report): string {
   out.push('');
   const s = summarize(report);
   out.push(s.refused > 0
-    ? `**${plural(s.refused, 'change')} the API server refuses: the sync will fail.**`
+    ? `**${s.refused} refused by the API server: applying will fail.** ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}.`
     : `${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}; nothing the API server refuses.`);
   out.push('');
   const skipped = skippedLine(plan.input);
