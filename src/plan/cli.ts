@@ -166,7 +166,7 @@ export function main(argv: string[], io: CliIo = defaultIo()): number {
     try {
       current = loadPaths(paths, ctx);
     } catch (e) {
-      if (e instanceof InputError && usingDefault) {
+      if (e instanceof InputError && e.reason === 'missing' && usingDefault) {
         throw new InputError(`${e.message} (by default the plan reads ${DEFAULT_INPUT}/: synthesize first, or name the files or folders to read)`);
       }
       throw e;

@@ -34,9 +34,12 @@ export interface LoadResult {
 
 /** Bad input or usage: the command exits with code 2. */
 export class InputError extends Error {
-  constructor(message: string) {
+  /** `missing`: a path that does not exist or holds no YAML file. */
+  public readonly reason: 'missing' | 'malformed' | 'other';
+  constructor(message: string, reason: 'missing' | 'malformed' | 'other' = 'other') {
     super(message);
     this.name = 'InputError';
+    this.reason = reason;
   }
 }
 
@@ -70,12 +73,12 @@ export function loadPaths(paths: string[], ctx: LoadContext): LoadResult {
     try {
       stat = fs.statSync(abs);
     } catch {
-      throw new InputError(`${p}: no such file or folder`);
+      throw new InputError(`${p}: no such file or folder`, 'missing');
     }
     if (stat.isDirectory()) {
       const found = walk(abs);
       if (found.length === 0) {
-        throw new InputError(`${p}: the folder holds no *.yaml or *.yml file`);
+        throw new InputError(`${p}: the folder holds no *.yaml or *.yml file`, 'missing');
       }
       for (const f of found) files.push({ display: display(f, ctx.cwd), read: () => fs.readFileSync(f, 'utf8') });
     } else {
@@ -101,7 +104,16 @@ export function parseFile(file: string, text: string, objects: LoadedObject[], n
       const err = doc.errors[0];
       const pos = err.linePos?.[0] ?? lineCounter.linePos(err.pos[0]);
       const firstLine = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      throw new InputError(`${file}:${pos.line}:${pos.col}: malformed YAML: ${firstLine}`);
+      // The parser often notices a missing bracket or quote only at the next document
+      // marker or at the end of the file: point at the last line with content before it.
+      const lines = text.split(/\r?\n/);
+      let line = pos.line;
+      let col = pos.col;
+      while (line > 1 && /^\s*(#.*)?$|^(---|\.\.\.)\s*$/.test(lines[line - 1] ?? '')) {
+        line--;
+        col = 1;
+      }
+      throw new InputError(`${file}:${line}:${col}: malformed YAML: ${firstLine}`, 'malformed');
     }
     const contents = doc.contents;
     if (contents === null) continue; // empty document (only comments or `---`)
