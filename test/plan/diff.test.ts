@@ -1,7 +1,7 @@
 // `plan --against OLD`: refused and accepted changes, with hand-made fixtures.
+import { FIXTURES, REFERENCE, run } from './helpers';
 import { diffAgainst, StatefulSetChange } from '../../src/plan/diff';
 import { loadPaths } from '../../src/plan/load';
-import { FIXTURES, REFERENCE, run } from './helpers';
 
 /** The deployed manifests: common objects and the StatefulSets db and cache. */
 const DEPLOYED = ['common.yaml', 'db.yaml', 'cache.yaml'];

@@ -1,7 +1,7 @@
 // The analysis on hand-made manifests: static volumes, budgets, Services and selectors.
+import { FIXTURES, planOf, run, statefulSet } from './helpers';
 import { LoadedObject, parseFile } from '../../src/plan/load';
 import { buildPlan } from '../../src/plan/model';
-import { FIXTURES, planOf, run, statefulSet } from './helpers';
 
 describe('static volumes (static-volumes.yaml)', () => {
   const plan = planOf(['static-volumes.yaml'], FIXTURES, { clusterDomain: 'example.internal' });
@@ -37,6 +37,7 @@ describe('static volumes (static-volumes.yaml)', () => {
     expect(r.notes).toEqual(expect.arrayContaining([
       'PersistentVolume pv-kafka-3 names this claim in its claimRef without a namespace, so it does not match: set claimRef.namespace: streams',
       'PersistentVolume pv-shared cannot be used: it lacks access mode ReadWriteOnce (it has ReadWriteMany)',
+      'PersistentVolume pv-slow cannot be used: its storageClassName "slow" differs from the claim\'s "" (no class)',
     ]));
     const shortage = kafka.problems.find((p) => p.message.includes('match only 1 unbound PersistentVolume'));
     expect(shortage?.severity).toBe('error');

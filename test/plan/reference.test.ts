@@ -1,6 +1,6 @@
 // The plan of the real reference manifests in ../shared/reference.
-import { renderMarkdown, renderText } from '../../src/plan/render';
 import { planOf, REFERENCE, run, statefulSet } from './helpers';
+import { renderMarkdown, renderText } from '../../src/plan/render';
 
 describe('plan of redis-hostpath.yaml', () => {
   const plan = planOf(['redis-hostpath.yaml'], REFERENCE);
