@@ -1,2 +1,6 @@
 export * from './container';
 export * from './stateful-app';
+export * from './storage-class';
+export * from './static-volume-set';
+export * from './host-path-volume-set';
+export * from './nfs-volume-set';
