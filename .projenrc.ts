@@ -80,6 +80,7 @@ project.addTask('synth', {
 project.addTask('bench', {
   description: 'Synthesis benchmark: StatefulApp vs. raw ApiObjects at N = 1000 and N = 3000',
   exec: 'ts-node --project test/tsconfig.json test/bench/bench.ts',
+  env: { TS_NODE_TRANSPILE_ONLY: 'true' },
 });
 
 project.synth();

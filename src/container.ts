@@ -362,14 +362,16 @@ export function renderContainer(props: AppContainerProps, ctx: RenderContext): R
   const writable = props.writableDirectories ?? [];
   const volumeMounts: k8s.VolumeMount[] = [];
   const volumes: k8s.Volume[] = [];
-  claimMounts.forEach((m, i) => {
+  (props.claimMounts ?? []).forEach((m, i) => {
     if (!ctx.claimNames.has(m.claim)) {
       throw invalid(scope, `${field}.claimMounts[${i}].claim`, m.claim,
         `is not a volume claim of this app (claims: ${[...ctx.claimNames].join(', ') || 'none'})`);
     }
     checkAbsolutePath(scope, `${field}.claimMounts[${i}].path`, m.path);
-    volumeMounts.push({ name: m.claim, mountPath: m.path, subPath: m.subPath, readOnly: m.readOnly });
   });
+  for (const m of claimMounts) {
+    volumeMounts.push({ name: m.claim, mountPath: m.path, subPath: m.subPath, readOnly: m.readOnly });
+  }
   writable.forEach((dir, i) => {
     checkAbsolutePath(scope, `${field}.writableDirectories[${i}]`, dir);
     const volumeName = writableVolumeName(ctx.name, dir);

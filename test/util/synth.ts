@@ -1,0 +1,22 @@
+/**
+ * Synthesis helpers for tests.
+ */
+import { Chart, ChartProps, Testing, Yaml } from 'cdk8s';
+
+/** A new, empty chart (id `test`) in its own `Testing.app()`. */
+export function freshChart(props?: ChartProps): Chart {
+  return new Chart(Testing.app(), 'test', props);
+}
+
+/**
+ * The Kubernetes objects of a chart, as plain JSON. This runs the app's validations
+ * (`Node.of(...).addValidation`), so invalid input throws here, as it would in `cdk8s synth`.
+ */
+export function synthObjects(chart: Chart): any[] {
+  return Testing.synth(chart);
+}
+
+/** All objects as one multi-document YAML string, exactly as `cdk8s synth` writes it. */
+export function toYaml(objects: any[]): string {
+  return Yaml.stringify(...objects);
+}
