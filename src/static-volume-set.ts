@@ -291,6 +291,8 @@ export abstract class StaticVolumeSet extends Construct {
       result = [...paths!];
       result.forEach((p, i) => checkAbsolutePath(this, `paths[${i}]`, p));
     }
+    // The app's replicas are fixed when it is constructed, so this is checked here rather than in a
+    // late validation.
     if (result.length < this.app.replicas) {
       const ordinal = this.app.startOrdinal + result.length;
       throw invalid(this, 'paths', result,
