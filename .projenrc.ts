@@ -50,6 +50,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
 
   jestOptions: {
+    // Jest 29 and the 3.6 import resolver below resolve modules in JavaScript. Jest 30 and newer
+    // resolvers pull in a native resolver whose lockfile entries break `npm ci` on registries that
+    // serve only the current platform's build.
+    jestVersion: '^29',
     // Snapshots are checked, never rewritten by `npm test`. `npx projen test:update`
     // refreshes them on purpose.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -64,6 +68,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     compilerOptions: {},
   },
 });
+
+// ESLint's TypeScript import resolver 3.6 resolves in JavaScript; from 3.7 on it pulls in a native
+// resolver whose lockfile entries break `npm ci` on registries that serve only this platform's build.
+project.deps.removeDependency('eslint-import-resolver-typescript');
+project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
 
 for (const ignored of ['/examples/', '/cdk8s.yaml', '/.ci/']) {
   project.addPackageIgnore(ignored);

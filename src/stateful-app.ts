@@ -2,7 +2,8 @@ import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { AppContainerProps, ClaimMount, renderContainer, RenderedContainer, sizeBytes, sizeQuantity } from './container';
+import { AppContainerProps, ClaimMount } from './container';
+import { renderContainer, RenderedContainer, sizeBytes, sizeQuantity } from './private/render-container';
 import { IStorageClass } from './storage-class';
 import {
   checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkPortName, checkServiceName,

@@ -2,7 +2,8 @@ import { ApiObject, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { AppContainerProps, LinuxCapability, sizeBytes, sizeQuantity } from './container';
+import { AppContainerProps, LinuxCapability } from './container';
+import { sizeBytes, sizeQuantity } from './private/render-container';
 import { StatefulApp } from './stateful-app';
 import { clusterScoped } from './storage-class';
 import {
