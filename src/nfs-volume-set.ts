@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import { StaticVolumeSet, StaticVolumeSetProps } from './static-volume-set';
-import { checkMountOptions } from './storage-class';
-import { firstDuplicate, invalid } from './validation';
+import { checkMountOptions, firstDuplicate, invalid } from './validation';
 
 /**
  * Properties of an NfsVolumeSet. Give either `basePath` or `paths`.

@@ -3,9 +3,9 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AppContainerProps, LinuxCapability } from './container';
+import { clusterScoped } from './private/cluster-scoped';
 import { sizeBytes, sizeQuantity } from './private/render-container';
 import { StatefulApp } from './stateful-app';
-import { clusterScoped } from './storage-class';
 import {
   checkAbsolutePath, checkDnsSubdomain, checkEnumValue, checkInteger, checkReclaimPolicy, firstDuplicate, invalid,
 } from './validation';

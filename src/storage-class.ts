@@ -1,8 +1,9 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { checkDnsSubdomain, checkEnumValue, checkReclaimPolicy, invalid } from './validation';
+import { clusterScoped } from './private/cluster-scoped';
+import { checkDnsSubdomain, checkEnumValue, checkMountOptions, checkReclaimPolicy, invalid } from './validation';
 
 /**
  * A StorageClass, by name. Volume claims (`VolumeClaimProps.storageClass`) take this instead of a
@@ -167,27 +168,4 @@ export class StorageClass extends Construct implements IStorageClass {
     });
     clusterScoped(this.apiObject);
   }
-}
-
-/**
- * Keeps a cluster-scoped object free of a namespace. cdk8s stamps the chart's namespace on every
- * ApiObject; PersistentVolumes and StorageClasses must not carry one.
- * @internal
- */
-export function clusterScoped(obj: ApiObject): void {
-  if (Chart.of(obj).namespace !== undefined) {
-    obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-  }
-}
-
-/**
- * Checks mount options: each a non-empty option without spaces or commas (one option per entry).
- * @internal
- */
-export function checkMountOptions(scope: Construct, field: string, options: string[] | undefined): void {
-  (options ?? []).forEach((o, i) => {
-    if (typeof o !== 'string' || o === '' || /[\s,]/.test(o)) {
-      throw invalid(scope, `${field}[${i}]`, o, 'must be one mount option without spaces or commas, e.g. "nfsvers=4.1" (give each option as its own entry)');
-    }
-  });
 }

@@ -140,3 +140,15 @@ export function checkReclaimPolicy(scope: ErrorScope, field: string, value: kplu
   }
   checkEnumValue(scope, field, value, kplus.PersistentVolumeReclaimPolicy, 'PersistentVolumeReclaimPolicy');
 }
+
+/**
+ * Checks mount options: each one option, without spaces or commas.
+ * @internal
+ */
+export function checkMountOptions(scope: ErrorScope, field: string, options: string[] | undefined): void {
+  (options ?? []).forEach((o, i) => {
+    if (typeof o !== 'string' || o === '' || /[\s,]/.test(o)) {
+      throw invalid(scope, `${field}[${i}]`, o, 'must be one mount option without spaces or commas, e.g. "nfsvers=4.1" (give each option as its own entry)');
+    }
+  });
+}
