@@ -657,7 +657,7 @@ export class StatefulApp extends Construct {
         volumeClaimTemplates: this.volumeClaims.length > 0 ? this.volumeClaims.map(c => ({
           metadata: { name: c.name },
           spec: {
-            accessModes: (c.accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE]).map(m => `${m}`),
+            accessModes: claimAccessModes(c).map(m => `${m}`),
             storageClassName: claimStorageClassName(c),
             resources: { requests: { storage: sizeQuantity(c.size) } },
           },
@@ -761,6 +761,13 @@ export class StatefulApp extends Construct {
     return claimStorageClassName(this.volumeClaim(claim));
   }
 
+  /**
+   * Access modes the claim asks for (its `accessModes`, or the default `ReadWriteOnce`).
+   */
+  public claimAccessModes(claim: string): kplus.PersistentVolumeAccessMode[] {
+    return claimAccessModes(this.volumeClaim(claim));
+  }
+
   private ordinals(): number[] {
     return Array.from({ length: this.replicas }, (_, i) => this.startOrdinal + i);
   }
@@ -790,6 +797,10 @@ export class StatefulApp extends Construct {
       throw invalid(this, field, dupPort, 'port numbers must be unique');
     }
   }
+}
+
+function claimAccessModes(claim: VolumeClaimProps): kplus.PersistentVolumeAccessMode[] {
+  return [...(claim.accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE])];
 }
 
 function claimStorageClassName(claim: VolumeClaimProps): string | undefined {

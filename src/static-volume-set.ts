@@ -235,7 +235,7 @@ export abstract class StaticVolumeSet extends Construct {
         + `and the pod stays Pending; give at least ${claim.size.asString()}`);
     }
 
-    const claimModes = claim.accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE];
+    const claimModes = this.app.claimAccessModes(this.claim);
     this.accessModes = [...(props.accessModes ?? claimModes)];
     if (this.accessModes.length === 0) {
       throw invalid(this, 'accessModes', this.accessModes, `give at least the claim's access modes (${claimModes.join(', ')})`);

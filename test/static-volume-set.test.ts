@@ -59,6 +59,9 @@ describe.each(KINDS)('%s (shared behaviour)', (_kind, buildSet) => {
     });
     expect(set.storageClassName).toBe('local-static');
     expect(set.reclaimPolicy).toBe(kplus.PersistentVolumeReclaimPolicy.RETAIN);
+    expect(app.claimAccessModes('data')).toEqual([kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE]);
+    expect(set.accessModes).toEqual(app.claimAccessModes('data'));
+    expect(set.capacity.toGibibytes()).toBe(10);
   });
 
   test('customised: names, capacity, access modes, Delete, labels, namespace, start ordinal, a volume kept for scaling', () => {
