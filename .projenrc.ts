@@ -28,6 +28,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'kubernetes-models@^5.1.0',
     'yaml@^2.9.1',
     'ts-node@^10.9.2',
+    // ts-jest loads jest-util itself but declares it only as an optional peer dependency.
+    'jest-util@^29',
   ],
 
   // jsii language targets. Publishing to these registries happens in the release

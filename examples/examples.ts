@@ -1,10 +1,13 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { CassandraChart } from './cassandra/chart';
 import { NginxManagedNfsChart } from './nginx-managed-nfs/chart';
 import { NginxNfsChart } from './nginx-nfs/chart';
 import { RedisHostPathChart } from './redis-hostpath/chart';
 import { WebChart } from './web/chart';
 import { WebParallelChart } from './web-parallel/chart';
+import { WordpressChart } from './wordpress/chart';
+import { WordpressStatefulSetChart } from './wordpress-statefulset/chart';
 
 /**
  * One example: a chart synthesized into `dist/<name>.k8s.yaml`, reproducing the reference
@@ -22,6 +25,11 @@ export const EXAMPLES: Example[] = [
   { name: 'redis-hostpath', references: ['redis-hostpath.yaml'], build: (s, n) => new RedisHostPathChart(s, n) },
   { name: 'nginx-nfs', references: ['nginx-nfs.yaml'], build: (s, n) => new NginxNfsChart(s, n) },
   { name: 'nginx-managed-nfs', references: ['nginx-managed-nfs.yaml'], build: (s, n) => new NginxManagedNfsChart(s, n) },
+  { name: 'cassandra', references: ['cassandra-service.yaml', 'cassandra-statefulset.yaml'], build: (s, n) => new CassandraChart(s, n) },
+  // One chart reproduces both files of the WordPress tutorial.
+  { name: 'wordpress', references: ['wordpress-mysql.yaml', 'wordpress.yaml'], build: (s, n) => new WordpressChart(s, n) },
+  // The same WordPress with MySQL as a StatefulApp: the WordPress objects are still the reference's.
+  { name: 'wordpress-statefulset', references: ['wordpress.yaml'], build: (s, n) => new WordpressStatefulSetChart(s, n) },
 ];
 
 /** Adds every example chart to the app. */

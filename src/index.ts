@@ -1,3 +1,4 @@
+export * from './cassandra-ring';
 export * from './container';
 export * from './stateful-app';
 export * from './storage-class';

@@ -1,0 +1,66 @@
+import { ApiObject, Chart, ChartProps, Duration, JsonPatch, Size } from 'cdk8s';
+import { ImagePullPolicy, Probe } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { CassandraRing, LinuxCapability } from '../../src';
+
+/**
+ * The Kubernetes Cassandra tutorial ("Deploying Cassandra with a StatefulSet"): headless Service
+ * `cassandra`, StatefulSet `cassandra` with three nodes of `gcr.io/google-samples/cassandra:v13`,
+ * each with a 1Gi volume `cassandra-data` from StorageClass `fast`.
+ */
+export class CassandraChart extends Chart {
+  public readonly ring: CassandraRing;
+
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+
+    // TODO(storage): replace with the library's StorageClass construct.
+    const fast = new ApiObject(this, 'fast', {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'fast' },
+      provisioner: 'k8s.io/minikube-hostpath',
+      parameters: { type: 'pd-ssd' },
+      // The reference leaves the Kubernetes default (Delete); volumes with Cassandra data are kept.
+      reclaimPolicy: 'Retain',
+    });
+    if (this.namespace !== undefined) {
+      // A StorageClass is cluster-scoped: it must not carry the chart's namespace.
+      fast.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    }
+
+    this.ring = new CassandraRing(this, 'cassandra', {
+      selectorLabels: { app: 'cassandra' },
+      replicas: 3,
+      clusterName: 'K8Demo',
+      dataCenter: 'DC1-K8Demo',
+      rack: 'Rack1-K8Demo',
+      image: 'gcr.io/google-samples/cassandra:v13',
+      imagePullPolicy: ImagePullPolicy.ALWAYS,
+      maxHeapSize: Size.mebibytes(512),
+      heapNewSize: Size.mebibytes(100),
+      // The image's own probe script: `nodetool status` lists this pod's IP as Up/Normal.
+      readiness: Probe.fromCommand(['/bin/bash', '-c', '/ready-probe.sh'], {
+        initialDelaySeconds: Duration.seconds(15),
+        timeoutSeconds: Duration.seconds(5),
+      }),
+      // The image starts as root: its run.sh rewrites /etc/cassandra, chowns and chmods the data
+      // directory, then runs Cassandra as user `cassandra` with `su`. See README.md.
+      podSecurityContext: { ensureNonRoot: false },
+      containerSecurity: {
+        ensureNonRoot: false,
+        addCapabilities: [
+          LinuxCapability.CHOWN,
+          LinuxCapability.DAC_OVERRIDE,
+          LinuxCapability.FOWNER,
+          LinuxCapability.SETGID,
+          LinuxCapability.SETUID,
+        ],
+      },
+      dataClaimName: 'cassandra-data',
+      dataDirectory: '/cassandra_data',
+      dataSize: Size.gibibytes(1),
+      storageClassName: fast.name,
+    });
+  }
+}
