@@ -1,7 +1,8 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ContainerSecurityOptions, EnvVariable, LinuxCapability, sizeBytes } from './container';
+import { ContainerSecurityOptions, EnvVariable, LinuxCapability } from './container';
+import { sizeBytes } from './private/render-container';
 import { DisruptionBudgetOptions, Spreading, StatefulApp } from './stateful-app';
 import { checkAbsolutePath, checkDnsLabel, checkInteger, invalid } from './validation';
 
