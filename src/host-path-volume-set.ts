@@ -13,7 +13,8 @@ const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 export interface HostPathVolumeSetProps extends StaticVolumeSetProps {
   /**
    * Directory on the node under which each volume gets its own directory
-   * `<basePath>/<claim>-<statefulset>-<ordinal>` (one volume per replica).
+   * `<basePath>/<namespace>-<claim>-<statefulset>-<ordinal>` (one volume per replica; the namespace
+   * keeps apps of the same name in different namespaces apart).
    *
    * @default - not set: give `paths`
    */

@@ -13,7 +13,8 @@ export interface NfsVolumeSetProps extends StaticVolumeSetProps {
 
   /**
    * Exported directory under which each volume uses its own directory
-   * `<basePath>/<claim>-<statefulset>-<ordinal>` (one volume per replica). NFS does not create
+   * `<basePath>/<namespace>-<claim>-<statefulset>-<ordinal>` (one volume per replica; the namespace
+   * keeps apps of the same name in different namespaces apart). NFS does not create
    * these directories: create them on the server first, or the mount fails.
    *
    * @default - not set: give `paths`

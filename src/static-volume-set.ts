@@ -273,7 +273,8 @@ export abstract class StaticVolumeSet extends Construct {
   }
 
   /**
-   * The path of each volume: the explicit `paths`, or `<basePath>/<claim name>` for each replica.
+   * The path of each volume: the explicit `paths`, or `<basePath>/<namespace>-<claim name>` for each
+   * replica.
    * Checks that exactly one of them is given, that the paths are absolute, and that there is a
    * volume for every replica.
    * @internal
@@ -287,7 +288,7 @@ export abstract class StaticVolumeSet extends Construct {
     if (basePath !== undefined) {
       checkAbsolutePath(this, 'basePath', basePath);
       const base = basePath.replace(/\/+$/, '');
-      result = this.ordinals(this.app.replicas).map(o => `${base}/${this.claimName(o)}`);
+      result = this.ordinals(this.app.replicas).map(o => `${base}/${this.app.namespace}-${this.claimName(o)}`);
     } else {
       result = [...paths!];
       result.forEach((p, i) => checkAbsolutePath(this, `paths[${i}]`, p));

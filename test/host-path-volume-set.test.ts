@@ -32,8 +32,8 @@ describe('HostPathVolumeSet', () => {
     const objects = synth(chart);
     const pvs = objects.filter(o => o.kind === 'PersistentVolume');
     expect(pvs.map(pv => pv.spec.hostPath)).toEqual([
-      { path: '/srv/redis/data-redis-0', type: 'DirectoryOrCreate' },
-      { path: '/srv/redis/data-redis-1', type: 'DirectoryOrCreate' },
+      { path: '/srv/redis/default-data-redis-0', type: 'DirectoryOrCreate' },
+      { path: '/srv/redis/default-data-redis-1', type: 'DirectoryOrCreate' },
     ]);
     expect(set.paths).toEqual(pvs.map(pv => pv.spec.hostPath.path));
     expect(set.nodes).toBeUndefined();

@@ -32,8 +32,8 @@ describe('NfsVolumeSet', () => {
     const objects = synth(chart);
     const pvs = objects.filter(o => o.kind === 'PersistentVolume');
     expect(pvs.map(pv => pv.spec.nfs)).toEqual([
-      { server: '192.168.1.34', path: '/data/volumes/html-web-0', readOnly: false },
-      { server: '192.168.1.34', path: '/data/volumes/html-web-1', readOnly: false },
+      { server: '192.168.1.34', path: '/data/volumes/default-html-web-0', readOnly: false },
+      { server: '192.168.1.34', path: '/data/volumes/default-html-web-1', readOnly: false },
     ]);
     expect(set.server).toBe('192.168.1.34');
     expect(set.paths).toEqual(pvs.map(pv => pv.spec.nfs.path));

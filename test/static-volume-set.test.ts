@@ -133,6 +133,9 @@ describe.each(KINDS)('%s (shared behaviour)', (_kind, buildSet) => {
     }
     expect(volumes(objects).map(pv => pv.spec.claimRef.namespace)).toEqual(['shop', 'shop', 'shop']);
     expect(volumes(objects).map(pv => pv.metadata.name)).toEqual(['shop-data-db-0', 'shop-data-db-1', 'shop-data-db-2']);
+    // directories under basePath are named like the volumes: apps of the same name in other namespaces get their own
+    expect(volumes(objects).map(pv => (pv.spec.hostPath ?? pv.spec.nfs).path)).toEqual(
+      ['/srv/volumes/shop-data-db-0', '/srv/volumes/shop-data-db-1', '/srv/volumes/shop-data-db-2']);
     // the namespaced objects keep it
     expect(objects.filter(o => o.kind === 'StatefulSet' || o.kind === 'Service').map(o => o.metadata.namespace)).toEqual(['shop', 'shop']);
   });
