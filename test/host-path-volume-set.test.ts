@@ -1,18 +1,10 @@
-import { Chart, Size } from 'cdk8s';
+import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { HostPathVolumeSet, HostPathVolumeSetProps, StatefulApp, StorageClass } from '../src';
-import { validateManifests } from './util/schema';
-import { freshChart, synthObjects, toYaml } from './util/synth';
+import { freshChart, synthValidated as synth, toYaml } from './util/synth';
 
 // Shared behaviour of static volume sets (binding, capacity, access modes, reclaim policy, count,
 // namespace) is tested for both kinds in static-volume-set.test.ts.
-
-/** Synthesizes a chart, validates every object against the Kubernetes schema, returns the objects. */
-function synth(chart: Chart): any[] {
-  const objects = synthObjects(chart);
-  validateManifests(objects);
-  return objects;
-}
 
 function build(props: Partial<HostPathVolumeSetProps> = {}, replicas = 2) {
   const chart = freshChart();

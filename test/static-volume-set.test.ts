@@ -3,19 +3,11 @@ import * as kplus from 'cdk8s-plus-27';
 import {
   HostPathVolumeSet, NfsVolumeSet, StatefulApp, StatefulAppProps, StaticVolumeSet, StaticVolumeSetProps, StorageClass,
 } from '../src';
-import { validateManifests } from './util/schema';
-import { freshChart, synthObjects, toYaml } from './util/synth';
+import { freshChart, synthValidated as synth, toYaml } from './util/synth';
 
 // What both kinds of static volume set share: pre-binding, capacity, access modes, reclaim policy,
 // storage class, count, no namespace. Kind-specific behaviour is in host-path-volume-set.test.ts
 // and nfs-volume-set.test.ts.
-
-/** Synthesizes a chart, validates every object against the Kubernetes schema, returns the objects. */
-function synth(chart: Chart): any[] {
-  const objects = synthObjects(chart);
-  validateManifests(objects);
-  return objects;
-}
 
 function volumes(objects: any[]): any[] {
   return objects.filter(o => o.kind === 'PersistentVolume');

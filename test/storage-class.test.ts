@@ -1,15 +1,7 @@
 import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { StatefulApp, StorageClass, StorageClassProps, VolumeBindingMode, VolumeClaimProps } from '../src';
-import { validateManifests } from './util/schema';
-import { freshChart, synthObjects, toYaml } from './util/synth';
-
-/** Synthesizes a chart, validates every object against the Kubernetes schema, returns the objects. */
-function synth(chart: Chart): any[] {
-  const objects = synthObjects(chart);
-  validateManifests(objects);
-  return objects;
-}
+import { freshChart, synthValidated as synth, toYaml } from './util/synth';
 
 function find(objects: any[], kind: string, name?: string): any {
   const found = objects.filter(o => o.kind === kind && (name === undefined || o.metadata.name === name));

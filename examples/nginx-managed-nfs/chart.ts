@@ -1,6 +1,7 @@
 import { Chart, ChartProps, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { LinuxCapability, StatefulApp, StorageClass } from '../../src';
+import { StatefulApp, StorageClass } from '../../src';
+import { NGINX_AS_ROOT } from '../nginx-as-root';
 
 /**
  * nginx with dynamically provisioned NFS volumes: headless Service `linux-headless`, StatefulSet
@@ -25,17 +26,7 @@ export class NginxManagedNfsChart extends Chart {
         // An image built on nginx: its master process starts as root, binds port 80, switches its
         // workers to another user and writes pid and cache files under the root filesystem.
         // These are the settings it cannot start without; see README.md.
-        securityContext: {
-          ensureNonRoot: false,
-          readOnlyRootFilesystem: false,
-          addCapabilities: [
-            LinuxCapability.CHOWN,
-            LinuxCapability.DAC_OVERRIDE,
-            LinuxCapability.SETGID,
-            LinuxCapability.SETUID,
-            LinuxCapability.NET_BIND_SERVICE,
-          ],
-        },
+        securityContext: NGINX_AS_ROOT,
       },
       podSecurityContext: { ensureNonRoot: false },
       clientService: { name: 'nginx-web-sts-svc', ports: [{ port: 80, targetPort: 80 }] },

@@ -1,7 +1,8 @@
 import { Chart, ChartProps, Size } from 'cdk8s';
 import { ImagePullPolicy, PersistentVolumeAccessMode } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { LinuxCapability, NfsVolumeSet, StatefulApp, StorageClass } from '../../src';
+import { NfsVolumeSet, StatefulApp, StorageClass } from '../../src';
+import { NGINX_AS_ROOT } from '../nginx-as-root';
 
 /**
  * nginx on static NFS volumes: five NFS PersistentVolumes `pv-nfs-001..005` on
@@ -31,17 +32,7 @@ export class NginxNfsChart extends Chart {
         // nginx:1.12 starts its master process as root, binds port 80, switches its workers to the
         // nginx user and writes its pid and cache files under the root filesystem. These are the
         // settings it cannot start without; see README.md.
-        securityContext: {
-          ensureNonRoot: false,
-          readOnlyRootFilesystem: false,
-          addCapabilities: [
-            LinuxCapability.CHOWN,
-            LinuxCapability.DAC_OVERRIDE,
-            LinuxCapability.SETGID,
-            LinuxCapability.SETUID,
-            LinuxCapability.NET_BIND_SERVICE,
-          ],
-        },
+        securityContext: NGINX_AS_ROOT,
       },
       podSecurityContext: { ensureNonRoot: false },
       volumeClaims: [{ name: 'nginxdata', size: Size.gibibytes(5), mountPath: '/usr/share/nginx/html', storageClass: storage }],
