@@ -26,11 +26,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   devDeps: [
     'cdk8s-cli@^2.207.60',
     'kubernetes-models@^5.1.0',
-    'yaml@^2.9.1',
     'ts-node@^10.9.2',
     // ts-jest loads jest-util itself but declares it only as an optional peer dependency.
     'jest-util@^29',
   ],
+  // YAML parsing with line numbers for the `cdk8s-stateful plan` command. jsii requires
+  // non-jsii runtime dependencies to be bundled.
+  bundledDeps: ['yaml@^2.9.1'],
+  bin: { 'cdk8s-stateful': 'lib/plan/bin.js' },
 
   // jsii language targets. Publishing to these registries happens in the release
   // workflow; the offline CI build (`.ci/run`) compiles and tests the JavaScript package only.
@@ -92,6 +95,13 @@ project.addTask('bench', {
   description: 'Synthesis benchmark: StatefulApp vs. raw ApiObjects at N = 1000 and N = 3000',
   exec: 'ts-node --project test/tsconfig.json test/bench/bench.ts',
   env: { TS_NODE_TRANSPILE_ONLY: 'true' },
+});
+
+// Explains what each StatefulSet in dist/ will do (run `npx projen synth` first).
+project.addTask('plan', {
+  description: 'Explain the StatefulSets in dist/ (pods, claims, disruption, updates); extra arguments are passed on',
+  exec: 'ts-node --project test/tsconfig.json src/plan/bin.ts plan',
+  receiveArgs: true,
 });
 
 project.synth();

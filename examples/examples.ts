@@ -8,6 +8,7 @@ import { WebChart } from './web/chart';
 import { WebParallelChart } from './web-parallel/chart';
 import { WordpressChart } from './wordpress/chart';
 import { WordpressStatefulSetChart } from './wordpress-statefulset/chart';
+import { ZooKeeperChart } from './zookeeper/chart';
 
 /**
  * One example: a chart synthesized into `dist/<name>.k8s.yaml`, reproducing the reference
@@ -25,6 +26,7 @@ export const EXAMPLES: Example[] = [
   { name: 'redis-hostpath', references: ['redis-hostpath.yaml'], build: (s, n) => new RedisHostPathChart(s, n) },
   { name: 'nginx-nfs', references: ['nginx-nfs.yaml'], build: (s, n) => new NginxNfsChart(s, n) },
   { name: 'nginx-managed-nfs', references: ['nginx-managed-nfs.yaml'], build: (s, n) => new NginxManagedNfsChart(s, n) },
+  { name: 'zookeeper', references: ['zookeeper.yaml'], build: (s, n) => new ZooKeeperChart(s, n) },
   { name: 'cassandra', references: ['cassandra-service.yaml', 'cassandra-statefulset.yaml'], build: (s, n) => new CassandraChart(s, n) },
   // One chart reproduces both files of the WordPress tutorial.
   { name: 'wordpress', references: ['wordpress-mysql.yaml', 'wordpress.yaml'], build: (s, n) => new WordpressChart(s, n) },

@@ -148,6 +148,23 @@ export interface ClaimMount {
 }
 
 /**
+ * Mounts a ConfigMap of the app's namespace into a container as a read-only directory: each key
+ * becomes a file.
+ */
+export interface ConfigMapMount {
+  /**
+   * Name of the ConfigMap.
+   */
+  readonly configMap: string;
+
+  /**
+   * Absolute path of the directory inside the container. The ConfigMap hides whatever the image
+   * has at that path.
+   */
+  readonly path: string;
+}
+
+/**
  * A container of a stateful app: the main container, a sidecar or an init container.
  *
  * The container is hardened by default (restricted Pod Security Standard): it must run as a
@@ -278,4 +295,13 @@ export interface AppContainerProps {
    * @default - none
    */
   readonly writableDirectories?: string[];
+
+  /**
+   * ConfigMaps mounted as read-only directories (configuration files). Kubernetes refreshes the
+   * files when the ConfigMap changes, but a running process does not reread them: restart the pods
+   * (change the pod template, e.g. with a checksum in the app's `podAnnotations`).
+   *
+   * @default - none
+   */
+  readonly configMapMounts?: ConfigMapMount[];
 }

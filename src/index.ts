@@ -5,3 +5,4 @@ export * from './storage-class';
 export * from './static-volume-set';
 export * from './host-path-volume-set';
 export * from './nfs-volume-set';
+export * from './zookeeper-ensemble';

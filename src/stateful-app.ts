@@ -254,6 +254,14 @@ export interface StatefulAppProps {
   readonly container: AppContainerProps;
 
   /**
+   * Annotations of the pods (the pod template). Changing one rolls every pod, so a checksum of
+   * configuration the pods read from a ConfigMap restarts them when it changes.
+   *
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
+
+  /**
    * More containers that run beside the main container.
    *
    * @default - none
@@ -633,7 +641,10 @@ export class StatefulApp extends Construct {
           whenScaled: props.claimRetentionWhenScaled ?? ClaimRetention.RETAIN,
         },
         template: {
-          metadata: { labels },
+          metadata: {
+            labels,
+            annotations: props.podAnnotations && Object.keys(props.podAnnotations).length > 0 ? { ...props.podAnnotations } : undefined,
+          },
           spec: {
             serviceAccountName: props.serviceAccountName,
             automountServiceAccountToken: props.automountServiceAccountToken ?? false,

@@ -4,7 +4,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { AppContainerProps, ClaimMount, LinuxCapability } from '../container';
 import {
-  checkAbsolutePath, checkDnsLabel, checkInteger, checkPortName, firstDuplicate, invalid,
+  checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkPortName, firstDuplicate, invalid,
 } from '../validation';
 
 // Renders the containers of a StatefulApp into Kubernetes objects. Not part of the public API.
@@ -100,6 +100,13 @@ export function renderContainer(props: AppContainerProps, ctx: RenderContext): R
     const volumeName = writableVolumeName(ctx.name, dir);
     volumes.push({ name: volumeName, emptyDir: {} });
     volumeMounts.push({ name: volumeName, mountPath: dir });
+  });
+  (props.configMapMounts ?? []).forEach((m, i) => {
+    checkDnsSubdomain(scope, `${field}.configMapMounts[${i}].configMap`, m.configMap);
+    checkAbsolutePath(scope, `${field}.configMapMounts[${i}].path`, m.path);
+    const volumeName = writableVolumeName(ctx.name, m.path);
+    volumes.push({ name: volumeName, configMap: { name: m.configMap } });
+    volumeMounts.push({ name: volumeName, mountPath: m.path, readOnly: true });
   });
   const dupPath = firstDuplicate(volumeMounts.map(m => m.mountPath.replace(/\/+$/, '') || '/'));
   if (dupPath !== undefined) {

@@ -9,42 +9,28 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
 import { checkPrerequisites, Ensemble, GeneratedZooKeeperConfig, parseZooCfg, startEnsemble } from './harness';
+import { ZooKeeperEnsemble } from '../../src';
 
 jest.setTimeout(180_000);
 
 /**
- * The configuration under test, from ONE call. Stand-in with the shape ZooKeeperEnsemble
- * generates for StatefulSet `zk` with governing Service `zk-hs` in namespace `default`, 3
- * replicas: replace the body with the construct's output (its zoo.cfg text and its myid snippet).
+ * The configuration under test, from ONE call: a ZooKeeperEnsemble `zk` with its defaults (three
+ * servers, official image, namespace `default`), its zoo.cfg and myid snippet exactly as the pods
+ * get them.
  */
-function sampleGeneratedConfig(): GeneratedZooKeeperConfig {
-  const replicas = 3;
-  const podHostnames = Array.from({ length: replicas }, (_, i) => `zk-${i}`);
-  const dnsNames = podHostnames.map((pod) => `${pod}.zk-hs.default.svc.cluster.local`);
-  const zooCfg = [
-    'tickTime=2000',
-    'initLimit=10',
-    'syncLimit=5',
-    'dataDir=/data',
-    'clientPort=2181',
-    'maxClientCnxns=60',
-    'autopurge.snapRetainCount=3',
-    'autopurge.purgeInterval=12',
-    'quorumListenOnAllIPs=false',
-    '4lw.commands.whitelist=ruok,srvr,mntr',
-    ...dnsNames.map((dns, i) => `server.${i + 1}=${dns}:2888:3888`),
-  ].join('\n') + '\n';
-  const myidScript = [
-    'ordinal="${HOSTNAME##*-}"',
-    'case "$ordinal" in \'\'|*[!0-9]*) echo "cannot derive the ZooKeeper myid from hostname \'$HOSTNAME\'" >&2; exit 1;; esac',
-    'echo "$((ordinal + 1))" > "$ZOO_DATA_DIR/myid"',
-  ].join('\n');
-  return { zooCfg: () => zooCfg, myidScript, podHostnames, dnsNames };
+function generatedConfig(): GeneratedZooKeeperConfig {
+  const zk = new ZooKeeperEnsemble(new Chart(Testing.app(), 'test'), 'zk');
+  if (zk.zooCfg === undefined || zk.myidScript === undefined) {
+    throw new Error('ZooKeeperEnsemble with the official image gave no zoo.cfg or myid snippet');
+  }
+  const zooCfg = zk.zooCfg;
+  return { zooCfg: () => zooCfg, myidScript: zk.myidScript, podHostnames: zk.app.podNames, dnsNames: zk.app.podDnsNames };
 }
 
 describe('generated ZooKeeper configuration with three real servers', () => {
-  const generated = sampleGeneratedConfig();
+  const generated = generatedConfig();
   let zk: Ensemble | undefined;
 
   function ensemble(): Ensemble {
@@ -111,8 +97,10 @@ describe('generated ZooKeeper configuration with three real servers', () => {
     expect(await zkRun.get(leader, '/hello2')).toBe('still here');
     expect(await zkRun.mode(leader)).toBe('leader');
 
-    // The stopped server's data directory is kept: it holds the transactions it had logged.
-    const logs = fs.readdirSync(path.join(zkRun.dataDir(stopped), 'version-2')).filter((f) => f.startsWith('log.'));
+    // The stopped server's data is kept: its transaction log directory (the configuration sets
+    // dataLogDir, which the harness points at the server's own directory) holds what it had logged.
+    expect(generated.zooCfg(stopped)).toMatch(/^dataLogDir=/m);
+    const logs = fs.readdirSync(path.join(zkRun.dataLogDir(stopped), 'version-2')).filter((f) => f.startsWith('log.'));
     expect(logs.length).toBeGreaterThan(0);
 
     zkRun.start(stopped);

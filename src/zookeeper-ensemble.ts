@@ -1,0 +1,873 @@
+import { createHash } from 'crypto';
+import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { AppContainerProps, EnvVariable } from './container';
+import { sizeBytes } from './private/render-container';
+import { DisruptionBudgetOptions, Spreading, StatefulApp } from './stateful-app';
+import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkServiceName, firstDuplicate, invalid } from './validation';
+
+/**
+ * Which kind of ZooKeeper image runs the servers; it decides how they are configured.
+ */
+export enum ZooKeeperImageKind {
+  /**
+   * The official image (`zookeeper` on Docker Hub, ZooKeeper 3.8 or later): the construct
+   * generates `zoo.cfg` into a ConfigMap and writes each server's `myid` at start.
+   */
+  OFFICIAL = 'Official',
+  /**
+   * The image of the Kubernetes ZooKeeper tutorial (`registry.k8s.io/kubernetes-zookeeper`,
+   * ZooKeeper 3.4.10): its `start-zookeeper` script writes the configuration from flags.
+   */
+  KUBERNETES_ZOOKEEPER = 'KubernetesZookeeper',
+}
+
+/**
+ * The container image of a ZooKeeper ensemble and how it is configured.
+ */
+export class ZooKeeperImage {
+  /** Tag of the official image used by default. */
+  public static readonly DEFAULT_OFFICIAL_TAG = '3.9.3';
+
+  /** The image of the Kubernetes ZooKeeper tutorial. */
+  public static readonly KUBERNETES_ZOOKEEPER_IMAGE = 'registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10';
+
+  /**
+   * The official image `zookeeper:<tag>` from Docker Hub. The construct generates its `zoo.cfg`
+   * (mounted from a ConfigMap) and a `logback.xml`, which needs ZooKeeper 3.8 or later.
+   *
+   * @param tag image tag, e.g. `3.9.3` or `3.8.4`
+   * @default tag ZooKeeperImage.DEFAULT_OFFICIAL_TAG
+   */
+  public static official(tag?: string): ZooKeeperImage {
+    return new ZooKeeperImage(ZooKeeperImageKind.OFFICIAL, `zookeeper:${tag ?? ZooKeeperImage.DEFAULT_OFFICIAL_TAG}`);
+  }
+
+  /**
+   * A copy of the official image in another registry, or an image built `FROM` it, configured
+   * like `official()`. The image must keep the official layout: `zkServer.sh` on the `PATH`, `bash`,
+   * and user 1000.
+   *
+   * @param image full image reference, e.g. `registry.example.com/mirror/zookeeper:3.9.3`
+   */
+  public static officialFrom(image: string): ZooKeeperImage {
+    return new ZooKeeperImage(ZooKeeperImageKind.OFFICIAL, image);
+  }
+
+  /**
+   * The image of the Kubernetes ZooKeeper tutorial, configured by its `start-zookeeper` flags.
+   * It ships ZooKeeper 3.4.10, which is no longer maintained: use it to reproduce the tutorial,
+   * `official()` for anything else.
+   *
+   * @param image full image reference
+   * @default image ZooKeeperImage.KUBERNETES_ZOOKEEPER_IMAGE
+   */
+  public static kubernetesZookeeper(image?: string): ZooKeeperImage {
+    return new ZooKeeperImage(ZooKeeperImageKind.KUBERNETES_ZOOKEEPER, image ?? ZooKeeperImage.KUBERNETES_ZOOKEEPER_IMAGE);
+  }
+
+  private constructor(
+    /** How the image is configured. */
+    public readonly kind: ZooKeeperImageKind,
+    /** The image reference. */
+    public readonly image: string) {}
+}
+
+/**
+ * Log level of the ZooKeeper servers.
+ */
+export enum ZooKeeperLogLevel {
+  /** Errors only. */
+  ERROR = 'ERROR',
+  /** Warnings and errors. */
+  WARN = 'WARN',
+  /** The ZooKeeper default. */
+  INFO = 'INFO',
+  /** Verbose. */
+  DEBUG = 'DEBUG',
+  /** Very verbose. */
+  TRACE = 'TRACE',
+}
+
+/**
+ * Properties of a ZooKeeperEnsemble.
+ */
+export interface ZooKeeperEnsembleProps {
+  /**
+   * Name of the StatefulSet; the servers are the pods `<name>-0`, `<name>-1`, …
+   *
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * Namespace of the objects; also used in the servers' DNS names and the connect string.
+   *
+   * @default - the chart's namespace; DNS names assume `default` when neither is set
+   */
+  readonly namespace?: string;
+
+  /**
+   * The image and how it is configured.
+   *
+   * @default ZooKeeperImage.official()
+   */
+  readonly image?: ZooKeeperImage;
+
+  /**
+   * Image pull policy.
+   *
+   * @default - not set (Kubernetes uses `IfNotPresent` for tagged images)
+   */
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+
+  /**
+   * Name of the ZooKeeper container.
+   *
+   * @default - `zookeeper`, or `kubernetes-zookeeper` for the tutorial image
+   */
+  readonly containerName?: string;
+
+  /**
+   * Number of servers. An ensemble of `2f + 1` servers keeps working while `f` of them are down,
+   * so use an odd number: 3 (tolerates one failure) or 5 (tolerates two). One server runs
+   * ZooKeeper standalone, without any fault tolerance (for development). An even number is
+   * refused unless `allowEvenServers` is set.
+   *
+   * Changing it on a running ensemble restarts every server: read the class documentation first.
+   *
+   * @default 3
+   */
+  readonly servers?: number;
+
+  /**
+   * Accept an even number of servers. An ensemble of `2f + 2` servers tolerates no more failures
+   * than one of `2f + 1` (a quorum of 4 is 3), so the extra server only adds load; it is useful as
+   * the intermediate step when resizing one server at a time (3 → 4 → 5).
+   *
+   * @default false
+   */
+  readonly allowEvenServers?: boolean;
+
+  /**
+   * Labels that identify the servers' pods; every selector is derived from them. Selectors are
+   * immutable once the StatefulSet exists.
+   *
+   * @default { 'app.kubernetes.io/name': name }
+   */
+  readonly selectorLabels?: { [key: string]: string };
+
+  /**
+   * More labels for every object and pod, not used in selectors.
+   *
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Name of the headless Service that gives each server its stable DNS name.
+   *
+   * @default - `<name>-hs`
+   */
+  readonly headlessServiceName?: string;
+
+  /**
+   * Name of the client Service (port `clientPort`), the address in the connect string.
+   *
+   * @default - `<name>-cs`
+   */
+  readonly clientServiceName?: string;
+
+  /**
+   * Name of the ConfigMap that holds the generated `zoo.cfg` and `logback.xml` (official image only).
+   *
+   * @default - `<name>-config`
+   */
+  readonly configMapName?: string;
+
+  /**
+   * Port for client connections.
+   *
+   * @default 2181
+   */
+  readonly clientPort?: number;
+
+  /**
+   * Port on which followers connect to the leader (the second port of a `server.N` line).
+   *
+   * @default 2888
+   */
+  readonly serverPort?: number;
+
+  /**
+   * Port for leader election (the third port of a `server.N` line).
+   *
+   * @default 3888
+   */
+  readonly electionPort?: number;
+
+  /**
+   * The basic time unit of ZooKeeper (`tickTime`): heartbeats, and the unit of `initLimit`,
+   * `syncLimit` and the default session timeouts. Whole milliseconds.
+   *
+   * @default Duration.seconds(2)
+   */
+  readonly tickTime?: Duration;
+
+  /**
+   * Ticks a follower may take to connect and sync to the leader (`initLimit`). Raise it when the
+   * data is large.
+   *
+   * @default 10
+   */
+  readonly initLimit?: number;
+
+  /**
+   * Ticks a follower may lag behind the leader before it is dropped (`syncLimit`).
+   *
+   * @default 5
+   */
+  readonly syncLimit?: number;
+
+  /**
+   * JVM heap of each server (`-Xmx` and `-Xms`), in whole mebibytes. It must stay below the
+   * container's memory limit: the JVM needs memory beyond the heap.
+   *
+   * @default Size.mebibytes(512)
+   */
+  readonly heap?: Size;
+
+  /**
+   * Maximum concurrent connections of one client IP address to one server (`maxClientCnxns`);
+   * 0 means unlimited.
+   *
+   * @default 60
+   */
+  readonly maxClientConnections?: number;
+
+  /**
+   * Snapshots (and their transaction logs) kept by the automatic purge
+   * (`autopurge.snapRetainCount`). ZooKeeper keeps at least 3.
+   *
+   * @default 3
+   */
+  readonly snapshotRetainCount?: number;
+
+  /**
+   * How often old snapshots and transaction logs are purged (`autopurge.purgeInterval`), in
+   * whole hours. `Duration.hours(0)` disables the purge, and the data volume then fills up.
+   *
+   * @default Duration.hours(12)
+   */
+  readonly purgeInterval?: Duration;
+
+  /**
+   * Smallest session timeout a client may negotiate (`minSessionTimeout`). Whole milliseconds.
+   *
+   * @default - 2 × tickTime
+   */
+  readonly minSessionTimeout?: Duration;
+
+  /**
+   * Largest session timeout a client may negotiate (`maxSessionTimeout`). Whole milliseconds.
+   *
+   * @default - 20 × tickTime
+   */
+  readonly maxSessionTimeout?: Duration;
+
+  /**
+   * Log level of the servers (written to the container's standard output).
+   *
+   * @default ZooKeeperLogLevel.INFO
+   */
+  readonly logLevel?: ZooKeeperLogLevel;
+
+  /**
+   * Four-letter-word commands the servers answer (`4lw.commands.whitelist`; official image
+   * only). Must include `ruok`, which the probes use; `srvr` is what `zkServer.sh status` uses,
+   * `mntr` what monitoring (e.g. a Prometheus exporter) reads. Commands left out are refused.
+   *
+   * @default ['ruok', 'srvr', 'mntr']
+   */
+  readonly fourLetterWordCommands?: string[];
+
+  /**
+   * Size of each server's data volume (claim `datadir`: snapshots and transaction log).
+   *
+   * @default Size.gibibytes(10)
+   */
+  readonly storageSize?: Size;
+
+  /**
+   * StorageClass of the data volumes. Prefer one with low write latency: every write waits for the
+   * transaction log to reach the disk of a quorum of servers.
+   *
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+
+  /**
+   * CPU and memory of each server.
+   *
+   * @default - requests cpu 0.5 / memory 1Gi, limits cpu 1 / memory 1Gi
+   */
+  readonly resources?: kplus.ContainerResources;
+
+  /**
+   * Keep the servers on different nodes. `REQUIRED` (the tutorial's choice) never places two
+   * servers on one node, so a node failure costs at most one server, but needs as many schedulable
+   * nodes as servers (otherwise pods stay Pending). `PREFERRED` schedules anyway.
+   *
+   * @default Spreading.REQUIRED
+   */
+  readonly spreadAcrossNodes?: Spreading;
+
+  /**
+   * Spread the servers evenly across zones.
+   *
+   * @default Spreading.NONE
+   */
+  readonly spreadAcrossZones?: Spreading;
+
+  /**
+   * The PodDisruptionBudget. It must never allow more servers down than the ensemble tolerates:
+   * at most `(servers − 1) / 2` (rounded down), i.e. `minAvailable` at least a quorum. A single
+   * server gets no budget (standalone has no fault tolerance to protect).
+   *
+   * @default - `<name>-pdb` with maxUnavailable 1 when servers > 1; none for one server
+   */
+  readonly disruptionBudget?: DisruptionBudgetOptions;
+
+  /**
+   * Cluster DNS domain, used in the servers' DNS names and the connect string.
+   *
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+}
+
+const DATA_CLAIM = 'datadir';
+const DATA_MOUNT = '/var/lib/zookeeper';
+const OFFICIAL_DATA_DIR = '/var/lib/zookeeper/data';
+const OFFICIAL_DATA_LOG_DIR = '/var/lib/zookeeper/log';
+const OFFICIAL_CONF_DIR = '/conf';
+const OFFICIAL_LOG_DIR = '/logs';
+const TUTORIAL_DATA_DIR = '/var/lib/zookeeper/data';
+const TUTORIAL_DATA_LOG_DIR = '/var/lib/zookeeper/data/log';
+const TUTORIAL_CONF_DIR = '/opt/zookeeper/conf';
+const TUTORIAL_LOG_DIR = '/var/log/zookeeper';
+const ZOOKEEPER_UID = 1000;
+const MIB = 1024 * 1024;
+const FOUR_LETTER_WORD = /^[a-z]{4}$/;
+
+const DEFAULT_RESOURCES: kplus.ContainerResources = {
+  cpu: { request: kplus.Cpu.units(0.5), limit: kplus.Cpu.units(1) },
+  memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) },
+};
+
+/**
+ * A production-shaped ZooKeeper ensemble: the Kubernetes ZooKeeper tutorial as one construct,
+ * with a configuration that is correct by construction.
+ *
+ * It builds one `StatefulApp` (`app`) with
+ * - a headless Service `<name>-hs` (ports `server` 2888 and `leader-election` 3888) that gives
+ *   each server a stable DNS name, publishing addresses of servers that are not ready yet so that
+ *   peers find each other during elections;
+ * - a client Service `<name>-cs` (port `client` 2181);
+ * - a PodDisruptionBudget `<name>-pdb` that never lets a drain take down more servers than the
+ *   ensemble tolerates (default maxUnavailable 1);
+ * - a StatefulSet with OrderedReady pod management, rolling updates, anti-affinity across nodes,
+ *   readiness and liveness probes based on ZooKeeper's `ruok` command, a non-root pod (user, group
+ *   and fsGroup 1000) and a 10Gi data claim `datadir` per server.
+ *
+ * Two images are supported (`image`): the official image (default), configured by a generated
+ * `zoo.cfg` in a ConfigMap plus a `myid` written at start from the pod's ordinal (ordinal + 1);
+ * and the tutorial image `registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10`, configured by its
+ * `start-zookeeper` flags. The probes use `ruok`, which answers as soon as the server process
+ * serves requests, also before it has joined a quorum: a probe that waited for the quorum could
+ * never let pod 0 become Ready, and OrderedReady would never start pod 1.
+ *
+ * Changing the number of servers. The configuration is static: each server's `zoo.cfg` lists
+ * every server, so a new count means a new list for all of them. With the official image the
+ * configuration checksum is a pod annotation, so the StatefulSet replaces every server, one at a
+ * time from the highest ordinal, after creating new servers (scale up) or removing the highest
+ * ones (scale down); the tutorial image gets the count through its command, with the same effect.
+ * During that roll, servers with the old list and servers with the new list run side by side. Old
+ * and new majorities always overlap when the count changes by ONE: change it one server at a time
+ * (3 → 4 → 5, with `allowEvenServers` for the step in between, and 5 → 4 → 3 down), wait until
+ * every pod has been replaced and the ensemble has a leader (`srvr` reports `Mode: leader` on one
+ * server) before the next step. A jump such as 3 → 5 lets the two servers still on the old list
+ * and the three on the new list elect two leaders, and writes can be lost. Removed servers keep
+ * their claims (and data); a server that comes back later catches up from the leader.
+ *
+ * One server (`servers: 1`) runs ZooKeeper standalone: no server list, no disruption budget, and
+ * no fault tolerance (a restart or a node drain stops the service). Use it for development only.
+ *
+ * Use `connectString` for clients and `serverAddresses` for tools that need every server; `zooCfg`
+ * and `myidScript` are the exact texts the servers get. See `docs/zookeeper-ensemble.md`.
+ */
+export class ZooKeeperEnsemble extends Construct {
+  /** The stateful app: headless Service, client Service, disruption budget and StatefulSet. */
+  public readonly app: StatefulApp;
+  /** The image and how it is configured. */
+  public readonly image: ZooKeeperImage;
+  /** Number of servers. */
+  public readonly servers: number;
+  /** Port for client connections. */
+  public readonly clientPort: number;
+  /** Port on which followers connect to the leader. */
+  public readonly serverPort: number;
+  /** Port for leader election. */
+  public readonly electionPort: number;
+  /** Name of the client Service. */
+  public readonly clientServiceName: string;
+  /** Name of the headless Service. */
+  public readonly headlessServiceName: string;
+  /**
+   * The exact `zoo.cfg` the servers read (official image only; the tutorial image writes its own
+   * from the command's flags).
+   */
+  public readonly zooCfg?: string;
+  /**
+   * The exact POSIX shell snippet each server runs before ZooKeeper starts (official image only):
+   * it takes the ordinal from the host name (`$HOSTNAME`, else the `hostname` command) and writes
+   * ordinal + 1 to `myid` in the data directory: `$ZOO_DATA_DIR` (the official image's variable,
+   * which the container sets to the `dataDir` of `zooCfg`), else that `dataDir`. It exits with
+   * status 1 and a message when the host name does not end in `-<ordinal>`.
+   */
+  public readonly myidScript?: string;
+  /** The ConfigMap with `zoo.cfg` and `logback.xml` (official image only). */
+  public readonly configMap?: ApiObject;
+  /** Name of the ConfigMap (official image only). */
+  public readonly configMapName?: string;
+
+  constructor(scope: Construct, id: string, props: ZooKeeperEnsembleProps = {}) {
+    super(scope, id);
+    const name = props.name ?? id;
+    checkDnsLabel(this, 'name', name, 52);
+    this.image = props.image ?? ZooKeeperImage.official();
+    const official = this.image.kind === ZooKeeperImageKind.OFFICIAL;
+    this.checkImage(this.image);
+
+    // servers
+    const servers = props.servers ?? 3;
+    if (typeof servers !== 'number' || !Number.isInteger(servers) || servers < 1) {
+      throw invalid(this, 'servers', servers,
+        'must be a whole number of at least 1: 1 runs a standalone server (no fault tolerance), 3 or 5 an ensemble');
+    }
+    if (servers % 2 === 0 && !props.allowEvenServers) {
+      throw invalid(this, 'servers', servers,
+        `must be odd: an ensemble of ${servers} needs ${quorumOf(servers)} servers for a quorum and tolerates `
+        + `${tolerated(servers)} failure(s), no more than ${servers - 1} servers do; use ${servers - 1} or ${servers + 1}, `
+        + 'or set allowEvenServers: true (e.g. for one step of a resize)');
+    }
+    this.servers = servers;
+
+    // ports
+    this.clientPort = props.clientPort ?? 2181;
+    this.serverPort = props.serverPort ?? 2888;
+    this.electionPort = props.electionPort ?? 3888;
+    checkInteger(this, 'clientPort', this.clientPort, 1, 65535);
+    checkInteger(this, 'serverPort', this.serverPort, 1, 65535);
+    checkInteger(this, 'electionPort', this.electionPort, 1, 65535);
+    const ports: [string, number][] = [['clientPort', this.clientPort], ['serverPort', this.serverPort], ['electionPort', this.electionPort]];
+    for (const [field, port] of ports) {
+      const other = ports.find(([f, p]) => f !== field && p === port);
+      if (other) {
+        throw invalid(this, field, port, `collides with ${other[0]} (${other[1]}): clientPort, serverPort and electionPort must be three different ports`);
+      }
+    }
+
+    // settings
+    const tickMs = wholeMillis(this, 'tickTime', props.tickTime ?? Duration.seconds(2));
+    if (tickMs < 1) {
+      throw invalid(this, 'tickTime', `${tickMs}ms`, 'must be at least 1 millisecond, e.g. Duration.seconds(2)');
+    }
+    const initLimit = props.initLimit ?? 10;
+    checkInteger(this, 'initLimit', initLimit, 1);
+    const syncLimit = props.syncLimit ?? 5;
+    checkInteger(this, 'syncLimit', syncLimit, 1);
+    const maxClientCnxns = props.maxClientConnections ?? 60;
+    checkInteger(this, 'maxClientConnections', maxClientCnxns, 0);
+    const snapRetainCount = props.snapshotRetainCount ?? 3;
+    if (typeof snapRetainCount !== 'number' || !Number.isInteger(snapRetainCount) || snapRetainCount < 3) {
+      throw invalid(this, 'snapshotRetainCount', snapRetainCount, 'must be a whole number of at least 3 (ZooKeeper keeps at least 3 snapshots)');
+    }
+    const purgeHours = wholeHours(this, 'purgeInterval', props.purgeInterval ?? Duration.hours(12));
+    const minSessionMs = wholeMillis(this, 'minSessionTimeout', props.minSessionTimeout ?? Duration.millis(2 * tickMs));
+    const maxSessionMs = wholeMillis(this, 'maxSessionTimeout', props.maxSessionTimeout ?? Duration.millis(20 * tickMs));
+    if (minSessionMs < 1) {
+      throw invalid(this, 'minSessionTimeout', `${minSessionMs}ms`, 'must be at least 1 millisecond (default 2 × tickTime)');
+    }
+    if (minSessionMs > maxSessionMs) {
+      throw invalid(this, 'minSessionTimeout', `${minSessionMs}ms`,
+        `must not be larger than maxSessionTimeout (${maxSessionMs}ms); ZooKeeper refuses to start otherwise`);
+    }
+    const logLevel = props.logLevel ?? ZooKeeperLogLevel.INFO;
+    if (!Object.values(ZooKeeperLogLevel).includes(logLevel)) {
+      throw invalid(this, 'logLevel', logLevel, `must be one of ${Object.values(ZooKeeperLogLevel).join(', ')}`);
+    }
+    const fourLetterWords = props.fourLetterWordCommands ?? ['ruok', 'srvr', 'mntr'];
+    if (props.fourLetterWordCommands !== undefined) {
+      if (!official) {
+        throw invalid(this, 'fourLetterWordCommands', fourLetterWords,
+          'applies only to the official image; the tutorial image answers every command');
+      }
+      const bad = fourLetterWords.find(w => w !== '*' && !FOUR_LETTER_WORD.test(w));
+      if (bad !== undefined) {
+        throw invalid(this, 'fourLetterWordCommands', bad, "each must be a four-letter command in lowercase (e.g. 'mntr'), or '*' for all");
+      }
+      if (!fourLetterWords.includes('ruok') && !fourLetterWords.includes('*')) {
+        throw invalid(this, 'fourLetterWordCommands', fourLetterWords,
+          "must include 'ruok': the readiness and liveness probes use it, and without it every server is restarted forever");
+      }
+      const dup = firstDuplicate(fourLetterWords);
+      if (dup !== undefined) {
+        throw invalid(this, 'fourLetterWordCommands', dup, 'commands must be unique');
+      }
+    }
+
+    // heap and memory
+    const heap = props.heap ?? Size.mebibytes(512);
+    const heapBytes = heap ? sizeBytes(heap) : NaN;
+    if (!(heapBytes > 0) || heapBytes % MIB !== 0) {
+      throw invalid(this, 'heap', heap ? heap.asString() : heap, 'must be a positive whole number of mebibytes, e.g. Size.mebibytes(512)');
+    }
+    const heapMib = heapBytes / MIB;
+    const resources = props.resources ?? DEFAULT_RESOURCES;
+    const memoryLimit = resources.memory?.limit;
+    if (memoryLimit !== undefined && heapBytes >= sizeBytes(memoryLimit)) {
+      throw invalid(this, 'heap', heap.asString(),
+        `must be below the memory limit (resources.memory.limit ${memoryLimit.asString()}): the JVM needs memory beyond the heap `
+        + 'and is killed when it reaches the limit; lower the heap (about 3/4 of the limit) or raise the limit');
+    }
+
+    // names
+    this.headlessServiceName = props.headlessServiceName ?? `${name}-hs`;
+    this.clientServiceName = props.clientServiceName ?? `${name}-cs`;
+    checkServiceName(this, 'headlessServiceName', this.headlessServiceName);
+    checkServiceName(this, 'clientServiceName', this.clientServiceName);
+    if (this.clientServiceName === this.headlessServiceName) {
+      throw invalid(this, 'clientServiceName', this.clientServiceName, 'must differ from headlessServiceName');
+    }
+    if (official) {
+      this.configMapName = props.configMapName ?? `${name}-config`;
+      checkDnsSubdomain(this, 'configMapName', this.configMapName);
+    } else if (props.configMapName !== undefined) {
+      throw invalid(this, 'configMapName', props.configMapName,
+        'applies only to the official image; the tutorial image writes its configuration itself');
+    }
+
+    // disruption budget: never more down than the ensemble tolerates
+    const budget = props.disruptionBudget ?? {};
+    const wantsBudget = budget.enabled ?? (servers > 1 || props.disruptionBudget !== undefined);
+    const maxDown = tolerated(servers);
+    if (wantsBudget) {
+      if (maxDown === 0) {
+        throw invalid(this, 'disruptionBudget', props.disruptionBudget ?? { maxUnavailable: 1 },
+          servers === 1
+            ? 'a standalone server (servers: 1) has no fault tolerance: any budget either lets a drain stop it or blocks every drain; '
+              + 'leave disruptionBudget unset, or run 3 servers'
+            : `${servers} servers tolerate no failure (a quorum is ${quorumOf(servers)}): any budget either lets a drain break the quorum `
+              + 'or blocks every drain; run an odd number of servers, or set disruptionBudget.enabled: false for this resize step');
+      }
+      if (budget.maxUnavailable !== undefined && budget.maxUnavailable > maxDown) {
+        throw invalid(this, 'disruptionBudget.maxUnavailable', budget.maxUnavailable,
+          `would let a drain break the quorum: ${servers} servers need ${quorumOf(servers)} for a quorum, so at most ${maxDown} may be down at once; `
+          + `use 1${maxDown > 1 ? `..${maxDown}` : ''}`);
+      }
+      if (budget.minAvailable !== undefined && budget.minAvailable < quorumOf(servers)) {
+        throw invalid(this, 'disruptionBudget.minAvailable', budget.minAvailable,
+          `would let a drain break the quorum: ${servers} servers need ${quorumOf(servers)} for a quorum; use at least ${quorumOf(servers)}`);
+      }
+    }
+
+    // the container
+    const containerName = props.containerName ?? (official ? 'zookeeper' : 'kubernetes-zookeeper');
+    const probeOptions: kplus.CommandProbeOptions = { initialDelaySeconds: Duration.seconds(10), timeoutSeconds: Duration.seconds(5) };
+    let container: AppContainerProps;
+    let podAnnotations: { [key: string]: string } | undefined;
+    let logbackXml: string | undefined;
+    if (official) {
+      this.myidScript = renderMyidScript(OFFICIAL_DATA_DIR);
+      logbackXml = renderLogbackXml(logLevel);
+      const env: EnvVariable[] = [
+        // zkServer.sh puts ZOOCFGDIR on the classpath: logback.xml comes from the ConfigMap.
+        { name: 'ZOOCFGDIR', value: kplus.EnvValue.fromValue(OFFICIAL_CONF_DIR) },
+        { name: 'ZOO_LOG_DIR', value: kplus.EnvValue.fromValue(OFFICIAL_LOG_DIR) },
+        // The image sets ZOO_DATA_DIR=/data; the myid snippet writes to $ZOO_DATA_DIR.
+        { name: 'ZOO_DATA_DIR', value: kplus.EnvValue.fromValue(OFFICIAL_DATA_DIR) },
+        // zkEnv.sh turns ZK_SERVER_HEAP (MiB) into -Xmx; -Xms makes the heap fixed, as the tutorial does.
+        { name: 'ZK_SERVER_HEAP', value: kplus.EnvValue.fromValue(`${heapMib}`) },
+        { name: 'SERVER_JVMFLAGS', value: kplus.EnvValue.fromValue(`-Xms${heapMib}m`) },
+      ];
+      // The image's docker-entrypoint.sh is bypassed: it writes its own zoo.cfg and myid=1 when
+      // they are missing, under directories that are read-only here.
+      const ruok = `exec 3<>/dev/tcp/127.0.0.1/${this.clientPort} && printf ruok >&3 && grep -q imok <&3`;
+      container = {
+        name: containerName,
+        image: this.image.image,
+        imagePullPolicy: props.imagePullPolicy,
+        command: ['sh', '-c', `${this.myidScript}exec zkServer.sh start-foreground ${OFFICIAL_CONF_DIR}/zoo.cfg\n`],
+        env,
+        ports: this.containerPorts(),
+        resources,
+        // `ruok` over bash's /dev/tcp: the official image always has bash (its entrypoint is a bash
+        // script) but not always nc, and the nc it has (OpenBSD) waits for end of input unless
+        // given a flag that differs between its variants.
+        readiness: kplus.Probe.fromCommand(['bash', '-c', ruok], probeOptions),
+        liveness: kplus.Probe.fromCommand(['bash', '-c', ruok], probeOptions),
+        configMapMounts: [{ configMap: this.configMapName!, path: OFFICIAL_CONF_DIR }],
+        // The JVM writes its perf data under /tmp; zkServer.sh needs a log directory.
+        writableDirectories: ['/tmp', OFFICIAL_LOG_DIR],
+      };
+      podAnnotations = {
+        'checksum/config': Lazy.any({ produce: () => sha256(`${this.zooCfg}\n${logbackXml}`) }),
+      };
+    } else {
+      const flags = [
+        `--servers=${servers}`,
+        `--data_dir=${TUTORIAL_DATA_DIR}`,
+        `--data_log_dir=${TUTORIAL_DATA_LOG_DIR}`,
+        `--conf_dir=${TUTORIAL_CONF_DIR}`,
+        `--client_port=${this.clientPort}`,
+        `--election_port=${this.electionPort}`,
+        `--server_port=${this.serverPort}`,
+        `--tick_time=${tickMs}`,
+        `--init_limit=${initLimit}`,
+        `--sync_limit=${syncLimit}`,
+        `--heap=${heapMib}M`,
+        `--max_client_cnxns=${maxClientCnxns}`,
+        `--snap_retain_count=${snapRetainCount}`,
+        `--purge_interval=${purgeHours}`,
+        `--max_session_timeout=${maxSessionMs}`,
+        `--min_session_timeout=${minSessionMs}`,
+        `--log_level=${logLevel}`,
+      ];
+      const ready = ['sh', '-c', `zookeeper-ready ${this.clientPort}`];
+      container = {
+        name: containerName,
+        image: this.image.image,
+        imagePullPolicy: props.imagePullPolicy,
+        command: ['sh', '-c', ['start-zookeeper', ...flags].join(' ')],
+        ports: this.containerPorts(),
+        resources,
+        readiness: kplus.Probe.fromCommand(ready, probeOptions),
+        liveness: kplus.Probe.fromCommand(ready, probeOptions),
+        // start-zookeeper writes zoo.cfg, log4j.properties and java.env into its conf dir; the JVM
+        // writes its perf data under /tmp. The root filesystem stays read-only.
+        writableDirectories: [TUTORIAL_CONF_DIR, TUTORIAL_LOG_DIR, '/tmp'],
+      };
+    }
+
+    this.app = new StatefulApp(this, 'App', {
+      name,
+      namespace: props.namespace,
+      selectorLabels: props.selectorLabels,
+      labels: props.labels,
+      replicas: servers,
+      container,
+      podAnnotations,
+      volumeClaims: [{
+        name: DATA_CLAIM,
+        size: props.storageSize ?? Size.gibibytes(10),
+        mountPath: DATA_MOUNT,
+        storageClassName: props.storageClassName,
+      }],
+      serviceName: this.headlessServiceName,
+      servicePorts: [
+        { name: 'server', port: this.serverPort },
+        { name: 'leader-election', port: this.electionPort },
+      ],
+      publishNotReadyAddresses: true,
+      clientService: { name: this.clientServiceName, ports: [{ name: 'client', port: this.clientPort }] },
+      podManagementPolicy: kplus.PodManagementPolicy.ORDERED_READY,
+      disruptionBudget: wantsBudget
+        ? {
+          enabled: true,
+          name: budget.name ?? `${name}-pdb`,
+          maxUnavailable: budget.minAvailable === undefined ? budget.maxUnavailable ?? 1 : undefined,
+          minAvailable: budget.minAvailable,
+        }
+        : { enabled: false },
+      spreadAcrossNodes: props.spreadAcrossNodes ?? Spreading.REQUIRED,
+      spreadAcrossZones: props.spreadAcrossZones,
+      // The official image has no USER (its entrypoint drops to `zookeeper` with gosu, which needs
+      // root); the tutorial image expects runAsUser 1000. Both own their files as uid/gid 1000.
+      podSecurityContext: { user: ZOOKEEPER_UID, group: ZOOKEEPER_UID, fsGroup: ZOOKEEPER_UID },
+      clusterDomain: props.clusterDomain,
+    });
+
+    if (official) {
+      this.zooCfg = renderZooCfg({
+        tickMs,
+        initLimit,
+        syncLimit,
+        clientPort: this.clientPort,
+        maxClientCnxns,
+        minSessionMs,
+        maxSessionMs,
+        snapRetainCount,
+        purgeHours,
+        fourLetterWords,
+        servers: this.app.podDnsNames.map(host => `${host}:${this.serverPort}:${this.electionPort}`),
+      });
+      this.configMap = new k8s.KubeConfigMap(this, 'Config', {
+        metadata: {
+          name: this.configMapName!,
+          namespace: props.namespace,
+          labels: { ...(props.labels ?? {}), ...this.app.selectorLabels },
+        },
+        data: { 'zoo.cfg': this.zooCfg, 'logback.xml': logbackXml! },
+      });
+      // Written before the StatefulSet, whose pods mount it.
+      this.app.statefulSet.node.addDependency(this.configMap);
+    }
+  }
+
+  /**
+   * The connect string clients use: `<client service>.<namespace>.svc.<cluster domain>:<client port>`.
+   */
+  public get connectString(): string {
+    return `${this.clientServiceName}.${this.app.namespace}.svc.${this.app.clusterDomain}:${this.clientPort}`;
+  }
+
+  /**
+   * The client address of each server in myid order (`<pod>.<headless service>.<namespace>.svc.<cluster domain>:<client port>`);
+   * joined with commas, they form a connect string that does not depend on the client Service.
+   */
+  public get serverAddresses(): string[] {
+    return this.app.podDnsNames.map(host => `${host}:${this.clientPort}`);
+  }
+
+  private containerPorts(): kplus.ContainerPort[] {
+    return [
+      { number: this.clientPort, name: 'client' },
+      { number: this.serverPort, name: 'server' },
+      { number: this.electionPort, name: 'leader-election' },
+    ];
+  }
+
+  private checkImage(image: ZooKeeperImage) {
+    if (!image || typeof image.image !== 'string' || image.image.trim() === '' || /\s/.test(image.image)) {
+      throw invalid(this, 'image', image?.image, 'must be an image reference without spaces, e.g. ZooKeeperImage.official("3.9.3")');
+    }
+    if (image.kind !== ZooKeeperImageKind.OFFICIAL) {
+      return;
+    }
+    const lastPart = image.image.split('@')[0].split('/').pop()!;
+    const tag = lastPart.includes(':') ? lastPart.split(':').pop()! : '';
+    const version = /^(\d+)\.(\d+)/.exec(tag);
+    if (version && (Number(version[1]) < 3 || (Number(version[1]) === 3 && Number(version[2]) < 8))) {
+      throw invalid(this, 'image', image.image,
+        'the official image is supported from ZooKeeper 3.8 (it is configured with logback.xml); use a 3.8 or 3.9 tag, e.g. ZooKeeperImage.official("3.9.3")');
+    }
+  }
+}
+
+/** Servers needed for a quorum. */
+function quorumOf(servers: number): number {
+  return Math.floor(servers / 2) + 1;
+}
+
+/** Servers that may be down while a quorum remains. */
+function tolerated(servers: number): number {
+  return Math.floor((servers - 1) / 2);
+}
+
+function wholeMillis(scope: Construct, field: string, d: Duration): number {
+  const ms = d.toMilliseconds({ integral: false });
+  if (!Number.isInteger(ms)) {
+    throw invalid(scope, field, d.toHumanString(), 'must be a whole number of milliseconds');
+  }
+  return ms;
+}
+
+function wholeHours(scope: Construct, field: string, d: Duration): number {
+  const hours = d.toHours({ integral: false });
+  if (!Number.isInteger(hours)) {
+    throw invalid(scope, field, d.toHumanString(), 'must be a whole number of hours (ZooKeeper counts it in hours), e.g. Duration.hours(12)');
+  }
+  return hours;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+interface ZooCfgValues {
+  readonly tickMs: number;
+  readonly initLimit: number;
+  readonly syncLimit: number;
+  readonly clientPort: number;
+  readonly maxClientCnxns: number;
+  readonly minSessionMs: number;
+  readonly maxSessionMs: number;
+  readonly snapRetainCount: number;
+  readonly purgeHours: number;
+  readonly fourLetterWords: string[];
+  /** `host:serverPort:electionPort` of each server, in myid order. */
+  readonly servers: string[];
+}
+
+function renderZooCfg(v: ZooCfgValues): string {
+  const lines = [
+    `tickTime=${v.tickMs}`,
+    `initLimit=${v.initLimit}`,
+    `syncLimit=${v.syncLimit}`,
+    `dataDir=${OFFICIAL_DATA_DIR}`,
+    `dataLogDir=${OFFICIAL_DATA_LOG_DIR}`,
+    `clientPort=${v.clientPort}`,
+    `maxClientCnxns=${v.maxClientCnxns}`,
+    `minSessionTimeout=${v.minSessionMs}`,
+    `maxSessionTimeout=${v.maxSessionMs}`,
+    `autopurge.snapRetainCount=${v.snapRetainCount}`,
+    `autopurge.purgeInterval=${v.purgeHours}`,
+    `4lw.commands.whitelist=${v.fourLetterWords.join(',')}`,
+    // The AdminServer (Jetty on port 8080) would be one more unauthenticated endpoint.
+    'admin.enableServer=false',
+    // Bind the quorum and election ports on all addresses of the pod rather than on the address
+    // its own DNS name resolves to (which service meshes and early DNS lookups can get wrong).
+    'quorumListenOnAllIPs=true',
+    // One server runs standalone: ZooKeeper ignores a one-server list (and logs an error for it).
+    ...(v.servers.length > 1 ? v.servers.map((s, i) => `server.${i + 1}=${s}`) : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The POSIX sh snippet that writes myid = ordinal + 1. The host name of a StatefulSet pod is
+ * `<name>-<ordinal>`; the container runtime exports it as HOSTNAME. The data directory is
+ * `$ZOO_DATA_DIR` (the official image's variable, which the container sets to zoo.cfg's dataDir),
+ * else that dataDir.
+ */
+function renderMyidScript(dataDir: string): string {
+  return [
+    'host="${HOSTNAME:-$(hostname)}"',
+    'ordinal="${host##*-}"',
+    'case "$ordinal" in',
+    '  \'\'|*[!0-9]*) echo "cannot derive the ZooKeeper myid: host name \'$host\' does not end in -<ordinal>" >&2; exit 1 ;;',
+    'esac',
+    `data_dir="\${ZOO_DATA_DIR:-${dataDir}}"`,
+    'mkdir -p "$data_dir" && echo "$((ordinal + 1))" > "$data_dir/myid" || exit 1',
+    '',
+  ].join('\n');
+}
+
+function renderLogbackXml(level: ZooKeeperLogLevel): string {
+  return [
+    '<configuration>',
+    '  <appender name="CONSOLE" class="ch.qos.logback.core.ConsoleAppender">',
+    '    <encoder>',
+    '      <pattern>%d{ISO8601} [myid:%X{myid}] - %-5p [%t:%C{1}@%L] - %m%n</pattern>',
+    '    </encoder>',
+    '  </appender>',
+    `  <root level="${level}">`,
+    '    <appender-ref ref="CONSOLE" />',
+    '  </root>',
+    '</configuration>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,158 @@
+// The command line: arguments, input errors, exit codes and output formats.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { FIXTURES, REFERENCE, run } from './helpers';
+
+describe('input errors exit 2', () => {
+  test('malformed YAML: the error names the file and the line', () => {
+    const { code, stdout, stderr } = run(['plan', 'malformed.yaml'], FIXTURES);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^cdk8s-stateful plan: error: malformed\.yaml:8:1: malformed YAML: Flow sequence in block collection must be sufficiently indented and end with a \]\n$/);
+  });
+
+  test('malformed YAML inside a folder names the file within the folder', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-'));
+    fs.mkdirSync(path.join(dir, 'dist'));
+    fs.writeFileSync(path.join(dir, 'dist', 'a.k8s.yaml'), 'kind: Service\nmetadata:\n  name: a\n');
+    fs.writeFileSync(path.join(dir, 'dist', 'b.k8s.yaml'), 'kind: Service\nmetadata:\n  name: "b\n');
+    const { code, stderr } = run(['plan'], dir);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`cdk8s-stateful plan: error: ${path.join('dist', 'b.k8s.yaml')}:3:1: malformed YAML: Missing closing "quote\n`);
+  });
+
+  test('malformed YAML in the middle of a document points at that line and column', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b: c\n  d: e\n';
+    const { code, stderr } = run(['plan', '-'], FIXTURES, text);
+    expect(code).toBe(2);
+    expect(stderr).toBe('cdk8s-stateful plan: error: <stdin>:6:6: malformed YAML: Nested mappings are not allowed in compact mappings\n');
+  });
+
+  test('empty input', () => {
+    const { code, stderr } = run(['plan', 'empty.yaml'], FIXTURES);
+    expect(code).toBe(2);
+    expect(stderr).toBe('cdk8s-stateful plan: error: empty.yaml: empty input, no Kubernetes object found in empty.yaml\n');
+  });
+
+  test('empty input with --json is also reported as JSON', () => {
+    const { code, stdout } = run(['plan', 'empty.yaml', '--json'], FIXTURES);
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout)).toEqual({ error: 'empty.yaml: empty input, no Kubernetes object found in empty.yaml', exitCode: 2 });
+  });
+
+  test('a folder without YAML files, and a missing path', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-'));
+    expect(run(['plan', '.'], dir).stderr).toContain('.: the folder holds no *.yaml or *.yml file');
+    expect(run(['plan', 'nope.yaml'], dir)).toMatchObject({ code: 2, stderr: 'cdk8s-stateful plan: error: nope.yaml: no such file or folder\n' });
+  });
+
+  test('without arguments the plan reads dist/ and says so when it is missing', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-'));
+    const { code, stderr } = run(['plan'], dir);
+    expect(code).toBe(2);
+    expect(stderr).toContain('dist: no such file or folder (by default the plan reads dist/: synthesize first, or name the files or folders to read)');
+  });
+
+  test('without arguments the plan reads dist/ recursively', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-'));
+    fs.mkdirSync(path.join(dir, 'dist', 'nested'), { recursive: true });
+    fs.copyFileSync(path.join(REFERENCE, 'zookeeper.yaml'), path.join(dir, 'dist', 'nested', 'zookeeper.k8s.yaml'));
+    fs.writeFileSync(path.join(dir, 'dist', 'notes.txt'), 'not yaml');
+    const { code, stdout } = run(['plan'], dir);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`4 objects from ${path.join('dist', 'nested', 'zookeeper.k8s.yaml')}`);
+  });
+});
+
+describe('usage errors exit 2', () => {
+  test.each([
+    [[], 'a command is needed'],
+    [['apply'], 'unknown command "apply"'],
+    [['plan', '--frobnicate'], 'unknown option --frobnicate'],
+    [['plan', '--against'], '--against needs a value'],
+    [['plan', '--json', '--markdown'], '--json and --markdown cannot be combined'],
+    [['plan', '--cluster-domain', 'Not A Domain'], '--cluster-domain "Not A Domain" is not a DNS domain'],
+    [['plan', '--json=yes'], '--json takes no value'],
+  ])('%j', (args, message) => {
+    const { code, stdout, stderr } = run(args as string[], FIXTURES);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(message);
+  });
+
+  test('--help prints the usage and exits 0', () => {
+    const { code, stdout } = run(['plan', '--help'], FIXTURES);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Usage: cdk8s-stateful plan [options] [files or folders...]');
+    expect(stdout).toContain('2  usage or input error (missing file, malformed YAML, empty input)');
+  });
+});
+
+describe('input and output', () => {
+  test('objects of unknown kinds are counted and skipped', () => {
+    const { code, stdout } = run(['plan', 'unknown-kinds.yaml'], FIXTURES);
+    expect(code).toBe(0);
+    expect(stdout).toContain('  read: 1 StatefulSet\n  skipped: 2 ConfigMaps, 1 Ingress, 1 Widget (kinds the plan does not read); 1 YAML document without a kind\n');
+    const json = JSON.parse(run(['plan', 'unknown-kinds.yaml', '--json'], FIXTURES).stdout);
+    expect(json.input).toEqual({
+      files: ['unknown-kinds.yaml'],
+      objects: 5,
+      read: { StatefulSet: 1 },
+      skipped: { ConfigMap: 2, Ingress: 1, Widget: 1 },
+      notObjects: 1,
+    });
+    expect(json.statefulSets[0].name).toBe('solo');
+  });
+
+  test('a kubectl List is expanded, with the line of each item', () => {
+    const list = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Service
+    metadata: { name: web }
+    spec: { clusterIP: None, selector: { app: web } }
+  - apiVersion: apps/v1
+    kind: StatefulSet
+    metadata: { name: web }
+    spec:
+      serviceName: web
+      selector: { matchLabels: { app: web } }
+      template: { metadata: { labels: { app: web } }, spec: { containers: [{ name: c, image: nginx }] } }
+`;
+    const json = JSON.parse(run(['plan', '-', '--json'], FIXTURES, list).stdout);
+    expect(json.input.read).toEqual({ Service: 1, StatefulSet: 1 });
+    expect(json.statefulSets[0].source).toEqual({ file: '<stdin>', line: 8 });
+    expect(json.statefulSets[0].replicas).toBe(1);
+    expect(json.statefulSets[0].problems).toEqual([]);
+  });
+
+  test('--json is the plan as data, with a summary and the exit code', () => {
+    const { code, stdout } = run(['plan', 'zookeeper.yaml', '--json', '--cluster-domain', 'corp.example'], REFERENCE);
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout);
+    expect(json.version).toBe(1);
+    expect(json.clusterDomain).toBe('corp.example');
+    expect(json.diff).toBeNull();
+    expect(json.summary).toEqual({ statefulSets: 1, pods: 3, claims: 3, errors: 0, warnings: 0, refused: 0 });
+    expect(json.exitCode).toBe(0);
+    expect(json.statefulSets[0].pods[0].dnsName).toBe('zk-0.zk-hs.default.svc.corp.example');
+    expect(json.statefulSets[0].disruption.quorum.quorum).toBe(2);
+  });
+
+  test('--markdown for a pull-request comment', () => {
+    const { code, stdout } = run(['plan', 'redis-hostpath.yaml', '--markdown'], REFERENCE);
+    expect(code).toBe(0);
+    expect(stdout.startsWith('## cdk8s-stateful plan\n')).toBe(true);
+    expect(stdout).toContain('- **Error**: serviceName myapp-redis has no headless Service');
+    expect(stdout).toContain('### Other problems');
+  });
+
+  test('several files and --against=PATH', () => {
+    const { code, stdout } = run(['plan', 'cassandra-service.yaml', 'cassandra-statefulset.yaml', '--against=cassandra-statefulset.yaml'], REFERENCE);
+    expect(code).toBe(0);
+    expect(stdout).toContain('cdk8s-stateful plan: 3 objects from 2 files');
+    expect(stdout).toContain('Against cassandra-statefulset.yaml (the deployed manifests): 0 changed, 0 added, 0 removed, 1 unchanged');
+  });
+});
