@@ -1,6 +1,9 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CassandraChart } from './cassandra/chart';
+import { NginxManagedNfsChart } from './nginx-managed-nfs/chart';
+import { NginxNfsChart } from './nginx-nfs/chart';
+import { RedisHostPathChart } from './redis-hostpath/chart';
 import { WebChart } from './web/chart';
 import { WebParallelChart } from './web-parallel/chart';
 import { WordpressChart } from './wordpress/chart';
@@ -20,6 +23,9 @@ export interface Example {
 export const EXAMPLES: Example[] = [
   { name: 'web', references: ['web.yaml'], build: (s, n) => new WebChart(s, n) },
   { name: 'web-parallel', references: ['web-parallel.yaml'], build: (s, n) => new WebParallelChart(s, n) },
+  { name: 'redis-hostpath', references: ['redis-hostpath.yaml'], build: (s, n) => new RedisHostPathChart(s, n) },
+  { name: 'nginx-nfs', references: ['nginx-nfs.yaml'], build: (s, n) => new NginxNfsChart(s, n) },
+  { name: 'nginx-managed-nfs', references: ['nginx-managed-nfs.yaml'], build: (s, n) => new NginxManagedNfsChart(s, n) },
   { name: 'zookeeper', references: ['zookeeper.yaml'], build: (s, n) => new ZooKeeperChart(s, n) },
   { name: 'cassandra', references: ['cassandra-service.yaml', 'cassandra-statefulset.yaml'], build: (s, n) => new CassandraChart(s, n) },
   // One chart reproduces both files of the WordPress tutorial.

@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AppContainerProps, ClaimMount } from './container';
 import { renderContainer, RenderedContainer, sizeBytes, sizeQuantity } from './private/render-container';
+import { IStorageClass } from './storage-class';
 import {
   checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkPortName, checkServiceName,
   firstDuplicate, invalid,
@@ -152,11 +153,23 @@ export interface VolumeClaimProps {
   readonly accessModes?: kplus.PersistentVolumeAccessMode[];
 
   /**
-   * Name of the StorageClass that provisions the volumes (or that static volumes carry).
+   * Name of the StorageClass that provisions the volumes (or that static volumes carry). `''`
+   * asks for volumes without a class and turns off the cluster's default class for this claim.
+   * Give either this or `storageClass`, not both.
    *
-   * @default - the cluster's default StorageClass
+   * @default - the cluster's default StorageClass (unless `storageClass` is given)
    */
   readonly storageClassName?: string;
+
+  /**
+   * The StorageClass that provisions the volumes (or that static volumes carry): a `StorageClass`
+   * of this app, or `StorageClass.fromStorageClassName(name)` for one the cluster already has.
+   * Prefer it to `storageClassName`: the claim then follows the class if it is renamed.
+   * Give either this or `storageClassName`, not both.
+   *
+   * @default - the cluster's default StorageClass (unless `storageClassName` is given)
+   */
+  readonly storageClass?: IStorageClass;
 }
 
 /**
@@ -487,6 +500,14 @@ export class StatefulApp extends Construct {
       if (c.accessModes !== undefined && c.accessModes.length === 0) {
         throw invalid(this, `volumeClaims[${i}].accessModes`, c.accessModes, 'give at least one access mode, e.g. READ_WRITE_ONCE');
       }
+      if (c.storageClass !== undefined && c.storageClassName !== undefined) {
+        throw invalid(this, `volumeClaims[${i}].storageClassName`, c.storageClassName,
+          `give either storageClass (here "${c.storageClass.storageClassName}") or storageClassName, not both`);
+      }
+      const className = claimStorageClassName(c);
+      if (className !== undefined && className !== '') {
+        checkDnsSubdomain(this, `volumeClaims[${i}].storageClassName`, className);
+      }
     });
     const dupClaim = firstDuplicate(claimNames);
     if (dupClaim !== undefined) {
@@ -647,8 +668,8 @@ export class StatefulApp extends Construct {
         volumeClaimTemplates: this.volumeClaims.length > 0 ? this.volumeClaims.map(c => ({
           metadata: { name: c.name },
           spec: {
-            accessModes: (c.accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE]).map(m => `${m}`),
-            storageClassName: c.storageClassName,
+            accessModes: claimAccessModes(c).map(m => `${m}`),
+            storageClassName: claimStorageClassName(c),
             resources: { requests: { storage: sizeQuantity(c.size) } },
           },
         })) : undefined,
@@ -743,6 +764,21 @@ export class StatefulApp extends Construct {
     return found;
   }
 
+  /**
+   * Name of the StorageClass the claim asks for (from its `storageClass` or `storageClassName`);
+   * `undefined` when the claim leaves it to the cluster's default class.
+   */
+  public claimStorageClassName(claim: string): string | undefined {
+    return claimStorageClassName(this.volumeClaim(claim));
+  }
+
+  /**
+   * Access modes the claim asks for (its `accessModes`, or the default `ReadWriteOnce`).
+   */
+  public claimAccessModes(claim: string): kplus.PersistentVolumeAccessMode[] {
+    return claimAccessModes(this.volumeClaim(claim));
+  }
+
   private ordinals(): number[] {
     return Array.from({ length: this.replicas }, (_, i) => this.startOrdinal + i);
   }
@@ -772,6 +808,14 @@ export class StatefulApp extends Construct {
       throw invalid(this, field, dupPort, 'port numbers must be unique');
     }
   }
+}
+
+function claimAccessModes(claim: VolumeClaimProps): kplus.PersistentVolumeAccessMode[] {
+  return [...(claim.accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE])];
+}
+
+function claimStorageClassName(claim: VolumeClaimProps): string | undefined {
+  return claim.storageClass?.storageClassName ?? claim.storageClassName;
 }
 
 function renderServicePorts(ports: kplus.ServicePort[]): k8s.ServicePort[] {

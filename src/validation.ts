@@ -1,4 +1,13 @@
+import * as kplus from 'cdk8s-plus-27';
 import { Node, IConstruct } from 'constructs';
+
+/**
+ * Where an error happened: a construct (named by its path), or for static helpers that have no
+ * construct, a label such as `StaticVolumeSet.ownershipInitContainer()`.
+ *
+ * @internal
+ */
+export type ErrorScope = IConstruct | string;
 
 /**
  * Builds the one error message every construct of this library uses for bad input:
@@ -6,8 +15,9 @@ import { Node, IConstruct } from 'constructs';
  *
  * @internal
  */
-export function invalid(scope: IConstruct, field: string, value: unknown, allowed: string): Error {
-  return new Error(`${Node.of(scope).path}: invalid ${field} ${show(value)}: ${allowed}`);
+export function invalid(scope: ErrorScope, field: string, value: unknown, allowed: string): Error {
+  const where = typeof scope === 'string' ? scope : Node.of(scope).path;
+  return new Error(`${where}: invalid ${field} ${show(value)}: ${allowed}`);
 }
 
 /** Renders a value for an error message. @internal */
@@ -33,7 +43,7 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
  * Checks an RFC 1123 DNS label (lowercase alphanumerics and '-', starting and ending alphanumeric).
  * @internal
  */
-export function checkDnsLabel(scope: IConstruct, field: string, value: string, maxLength = 63): void {
+export function checkDnsLabel(scope: ErrorScope, field: string, value: string, maxLength = 63): void {
   if (typeof value !== 'string' || !DNS_LABEL.test(value) || value.length > maxLength) {
     throw invalid(scope, field, value,
       `must be a DNS label of at most ${maxLength} characters: lowercase letters, digits and '-', starting and ending with a letter or digit`);
@@ -55,7 +65,7 @@ export function checkServiceName(scope: IConstruct, field: string, value: string
  * Checks an RFC 1123 DNS subdomain (names of most cluster objects, e.g. PersistentVolumes).
  * @internal
  */
-export function checkDnsSubdomain(scope: IConstruct, field: string, value: string): void {
+export function checkDnsSubdomain(scope: ErrorScope, field: string, value: string): void {
   if (typeof value !== 'string' || !DNS_SUBDOMAIN.test(value) || value.length > 253) {
     throw invalid(scope, field, value,
       "must be a DNS subdomain of at most 253 characters: lowercase letters, digits, '-' and '.'");
@@ -63,7 +73,7 @@ export function checkDnsSubdomain(scope: IConstruct, field: string, value: strin
 }
 
 /** Checks an integer within bounds. @internal */
-export function checkInteger(scope: IConstruct, field: string, value: number, min: number, max?: number): void {
+export function checkInteger(scope: ErrorScope, field: string, value: number, min: number, max?: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
     const range = max === undefined ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
     throw invalid(scope, field, value, `must be ${range}`);
@@ -71,7 +81,7 @@ export function checkInteger(scope: IConstruct, field: string, value: number, mi
 }
 
 /** Checks an absolute, normalised path. @internal */
-export function checkAbsolutePath(scope: IConstruct, field: string, value: string): void {
+export function checkAbsolutePath(scope: ErrorScope, field: string, value: string): void {
   if (typeof value !== 'string' || !value.startsWith('/') || value.split('/').includes('..')) {
     throw invalid(scope, field, value, "must be an absolute path (starting with '/', without '..')");
   }
@@ -101,4 +111,44 @@ export function firstDuplicate<T>(values: T[]): T | undefined {
     seen.add(v);
   }
   return undefined;
+}
+
+/**
+ * Checks that a value is one of an enum's values (callers without types, e.g. plain JavaScript,
+ * can pass anything).
+ * @internal
+ */
+export function checkEnumValue(scope: ErrorScope, field: string, value: unknown, enumObject: object, enumName: string): void {
+  const allowed = Object.entries(enumObject).filter(([key]) => !/^\d+$/.test(key));
+  if (!allowed.some(([, v]) => v === value)) {
+    throw invalid(scope, field, value, `must be one of ${allowed.map(([key, v]) => `${enumName}.${key} (${show(v)})`).join(', ')}`);
+  }
+}
+
+/**
+ * Checks a reclaim policy of a PersistentVolume or StorageClass. `Recycle` is not a member of
+ * `PersistentVolumeReclaimPolicy`, so only callers without types can pass it; it is refused with
+ * the reason, because it deletes the volume's files.
+ * @internal
+ */
+export function checkReclaimPolicy(scope: ErrorScope, field: string, value: kplus.PersistentVolumeReclaimPolicy): void {
+  if ((value as string) === 'Recycle') {
+    throw invalid(scope, field, value,
+      'Recycle is refused: it deletes every file on the volume (rm -rf) as soon as its claim is released, and Kubernetes '
+      + 'has deprecated it. Use PersistentVolumeReclaimPolicy.RETAIN (the data stays; an administrator cleans up and '
+      + 're-creates the volume to reuse it) or PersistentVolumeReclaimPolicy.DELETE');
+  }
+  checkEnumValue(scope, field, value, kplus.PersistentVolumeReclaimPolicy, 'PersistentVolumeReclaimPolicy');
+}
+
+/**
+ * Checks mount options: each one option, without spaces or commas.
+ * @internal
+ */
+export function checkMountOptions(scope: ErrorScope, field: string, options: string[] | undefined): void {
+  (options ?? []).forEach((o, i) => {
+    if (typeof o !== 'string' || o === '' || /[\s,]/.test(o)) {
+      throw invalid(scope, `${field}[${i}]`, o, 'must be one mount option without spaces or commas, e.g. "nfsvers=4.1" (give each option as its own entry)');
+    }
+  });
 }

@@ -1,7 +1,7 @@
-import { ApiObject, Chart, ChartProps, Duration, JsonPatch, Size } from 'cdk8s';
+import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import { ImagePullPolicy, Probe } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { CassandraRing, LinuxCapability } from '../../src';
+import { CassandraRing, LinuxCapability, StorageClass, VolumeBindingMode } from '../../src';
 
 /**
  * The Kubernetes Cassandra tutorial ("Deploying Cassandra with a StatefulSet"): headless Service
@@ -14,20 +14,14 @@ export class CassandraChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, props);
 
-    // TODO(storage): replace with the library's StorageClass construct.
-    const fast = new ApiObject(this, 'fast', {
-      apiVersion: 'storage.k8s.io/v1',
-      kind: 'StorageClass',
-      metadata: { name: 'fast' },
+    // The reference leaves the reclaim policy to Kubernetes' default (Delete); the library keeps
+    // volumes with Cassandra data (Retain). The binding mode stays the reference's (Kubernetes'
+    // default, Immediate).
+    const fast = new StorageClass(this, 'fast', {
       provisioner: 'k8s.io/minikube-hostpath',
       parameters: { type: 'pd-ssd' },
-      // The reference leaves the Kubernetes default (Delete); volumes with Cassandra data are kept.
-      reclaimPolicy: 'Retain',
+      volumeBindingMode: VolumeBindingMode.IMMEDIATE,
     });
-    if (this.namespace !== undefined) {
-      // A StorageClass is cluster-scoped: it must not carry the chart's namespace.
-      fast.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-    }
 
     this.ring = new CassandraRing(this, 'cassandra', {
       selectorLabels: { app: 'cassandra' },
@@ -60,7 +54,7 @@ export class CassandraChart extends Chart {
       dataClaimName: 'cassandra-data',
       dataDirectory: '/cassandra_data',
       dataSize: Size.gibibytes(1),
-      storageClassName: fast.name,
+      storageClassName: fast.storageClassName,
     });
   }
 }

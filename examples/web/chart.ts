@@ -1,7 +1,8 @@
 import { Chart, ChartProps, Size } from 'cdk8s';
 import { PodManagementPolicy } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { LinuxCapability, StatefulApp } from '../../src';
+import { StatefulApp } from '../../src';
+import { NGINX_AS_ROOT } from '../nginx-as-root';
 
 /**
  * Options of the web example.
@@ -33,17 +34,7 @@ export class WebChart extends Chart {
         // nginx-slim starts its master process as root, binds port 80, switches its workers to an
         // unprivileged user and writes its pid and temporary files under the root filesystem.
         // These are exactly the settings it cannot start without; see README.md.
-        securityContext: {
-          ensureNonRoot: false,
-          readOnlyRootFilesystem: false,
-          addCapabilities: [
-            LinuxCapability.CHOWN,
-            LinuxCapability.DAC_OVERRIDE,
-            LinuxCapability.SETGID,
-            LinuxCapability.SETUID,
-            LinuxCapability.NET_BIND_SERVICE,
-          ],
-        },
+        securityContext: NGINX_AS_ROOT,
       },
       podSecurityContext: { ensureNonRoot: false },
       volumeClaims: [{ name: 'www', size: Size.gibibytes(1), mountPath: '/usr/share/nginx/html' }],

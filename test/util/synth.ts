@@ -2,6 +2,7 @@
  * Synthesis helpers for tests.
  */
 import { Chart, ChartProps, Testing, Yaml } from 'cdk8s';
+import { validateManifests } from './schema';
 
 /** A new, empty chart (id `test`) in its own `Testing.app()`. */
 export function freshChart(props?: ChartProps): Chart {
@@ -14,6 +15,13 @@ export function freshChart(props?: ChartProps): Chart {
  */
 export function synthObjects(chart: Chart): any[] {
   return Testing.synth(chart);
+}
+
+/** The objects of a chart (see `synthObjects`), each validated against the Kubernetes schema. */
+export function synthValidated(chart: Chart): any[] {
+  const objects = synthObjects(chart);
+  validateManifests(objects);
+  return objects;
 }
 
 /** All objects as one multi-document YAML string, exactly as `cdk8s synth` writes it. */

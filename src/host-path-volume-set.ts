@@ -1,0 +1,118 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { StaticVolumeSet, StaticVolumeSetProps } from './static-volume-set';
+import { checkEnumValue, firstDuplicate, invalid } from './validation';
+
+/** The node label hostPath volumes are pinned with. */
+const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/**
+ * Properties of a HostPathVolumeSet. Give either `basePath` or `paths`.
+ */
+export interface HostPathVolumeSetProps extends StaticVolumeSetProps {
+  /**
+   * Directory on the node under which each volume gets its own directory
+   * `<basePath>/<namespace>-<claim>-<statefulset>-<ordinal>` (one volume per replica; the namespace
+   * keeps apps of the same name in different namespaces apart).
+   *
+   * @default - not set: give `paths`
+   */
+  readonly basePath?: string;
+
+  /**
+   * Directory on the node of each volume, in ordinal order (the first for the pod with the app's
+   * first ordinal). At least one per replica; entries beyond the replicas make volumes for the
+   * pods a scale-up adds.
+   *
+   * @default - not set: give `basePath`
+   */
+  readonly paths?: string[];
+
+  /**
+   * What must be at each path. `DIRECTORY_OR_CREATE` creates a missing directory (owned by root,
+   * mode 0755).
+   *
+   * @default HostPathVolumeType.DIRECTORY_OR_CREATE
+   */
+  readonly type?: kplus.HostPathVolumeType;
+
+  /**
+   * The node of each volume, in ordinal order (the value of the node's `kubernetes.io/hostname`
+   * label, usually its name). Each volume gets a node affinity, so its pod is always scheduled on
+   * the node that holds its data. On a cluster with more than one node this is the only way
+   * hostPath data follows its pod: without it, a pod that moves to another node finds an empty
+   * directory there.
+   *
+   * @default - not pinned (only safe on a single-node cluster)
+   */
+  readonly nodes?: string[];
+}
+
+/**
+ * hostPath PersistentVolumes for one volume claim of a StatefulApp: one directory per pod
+ * ordinal, each volume pre-bound to exactly the claim its pod gets (see `StaticVolumeSet` for
+ * binding, the StorageClass the claim needs, and `Retain`).
+ *
+ * **Pinning.** A hostPath volume is a directory on whichever node the pod runs on. On a
+ * multi-node cluster, give `nodes`: each volume then carries a node affinity to its node, the
+ * scheduler places its pod there, and the data follows the pod across restarts. Without `nodes`,
+ * a rescheduled pod gets an empty directory on another node (the old data stays behind). If the
+ * app requires its pods on separate nodes (`Spreading.REQUIRED`), pin them to separate nodes.
+ *
+ * **Ownership.** hostPath volumes ignore the pod's `fsGroup`; a directory made by
+ * `DIRECTORY_OR_CREATE` belongs to root. For an image that runs as a non-root user, prepare the
+ * directories on the nodes, or add `StaticVolumeSet.ownershipInitContainer()` to the app's
+ * `initContainers`.
+ *
+ * hostPath volumes give pods access to the node's filesystem; use them only on clusters you
+ * control (development, single-node, edge). The node's root directory `/` is refused.
+ *
+ * @see https://kubernetes.io/docs/concepts/storage/volumes/#hostpath
+ */
+export class HostPathVolumeSet extends StaticVolumeSet {
+  /** Directory on the node of each volume, in ordinal order. */
+  public readonly paths: string[];
+  /** Node of each volume, in ordinal order, when pinned. */
+  public readonly nodes?: string[];
+
+  constructor(scope: Construct, id: string, props: HostPathVolumeSetProps) {
+    super(scope, id, props);
+    this.paths = this._volumePaths(props.basePath, props.paths);
+    this.paths.forEach((p, i) => {
+      if (p.replace(/\/+$/, '') === '') {
+        throw invalid(this, props.paths ? `paths[${i}]` : 'basePath', p,
+          "is the node's root directory: the pod would get the node's whole filesystem; give a directory for the volume, e.g. \"/data/volumes\"");
+      }
+    });
+    const type = props.type ?? kplus.HostPathVolumeType.DIRECTORY_OR_CREATE;
+    checkEnumValue(this, 'type', type, kplus.HostPathVolumeType, 'HostPathVolumeType');
+
+    if (props.nodes !== undefined) {
+      this._checkCount('nodes', props.nodes, this.paths.length);
+      props.nodes.forEach((n, i) => {
+        if (typeof n !== 'string' || n.length > 63 || !LABEL_VALUE.test(n)) {
+          throw invalid(this, `nodes[${i}]`, n,
+            `must be the value of a node's ${HOSTNAME_LABEL} label (at most 63 letters, digits, '-', '_' or '.'), e.g. "worker-1"`);
+        }
+      });
+      this.nodes = [...props.nodes];
+    }
+    const places = this.paths.map((p, i) => (this.nodes ? `${this.nodes[i]}:${p}` : p).replace(/\/+$/, ''));
+    const shared = firstDuplicate(places);
+    if (shared !== undefined) {
+      throw invalid(this, 'paths', shared,
+        this.nodes ? 'two volumes use the same directory on the same node; give each its own directory'
+          : 'two volumes use the same directory (without nodes, all volumes may be on one node); give each its own directory');
+    }
+
+    this._createVolumes(this.paths.map((path, i) => ({
+      hostPath: { path, type },
+      nodeAffinity: this.nodes ? {
+        required: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: HOSTNAME_LABEL, operator: 'In', values: [this.nodes[i]] }] }],
+        },
+      } : undefined,
+    })));
+  }
+}

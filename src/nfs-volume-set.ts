@@ -1,0 +1,88 @@
+import { Construct } from 'constructs';
+import { StaticVolumeSet, StaticVolumeSetProps } from './static-volume-set';
+import { checkMountOptions, firstDuplicate, invalid } from './validation';
+
+/**
+ * Properties of an NfsVolumeSet. Give either `basePath` or `paths`.
+ */
+export interface NfsVolumeSetProps extends StaticVolumeSetProps {
+  /**
+   * The NFS server: a host name or IP address, e.g. `192.168.1.34` (without the export path).
+   */
+  readonly server: string;
+
+  /**
+   * Exported directory under which each volume uses its own directory
+   * `<basePath>/<namespace>-<claim>-<statefulset>-<ordinal>` (one volume per replica; the namespace
+   * keeps apps of the same name in different namespaces apart). NFS does not create
+   * these directories: create them on the server first, or the mount fails.
+   *
+   * @default - not set: give `paths`
+   */
+  readonly basePath?: string;
+
+  /**
+   * Exported directory of each volume, in ordinal order (the first for the pod with the app's
+   * first ordinal), e.g. `/data/volumes/v1`. At least one per replica; entries beyond the replicas
+   * make volumes for the pods a scale-up adds.
+   *
+   * @default - not set: give `basePath`
+   */
+  readonly paths?: string[];
+
+  /**
+   * Mount the exports read-only.
+   *
+   * @default false
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * NFS mount options, one per entry, e.g. `['nfsvers=4.1', 'hard']`. Kubernetes does not check
+   * them: a wrong option makes the mount, and the pod, fail.
+   *
+   * @default - none (the node's NFS client defaults)
+   */
+  readonly mountOptions?: string[];
+}
+
+/**
+ * NFS PersistentVolumes for one volume claim of a StatefulApp: one export directory per pod
+ * ordinal, each volume pre-bound to exactly the claim its pod gets (see `StaticVolumeSet` for
+ * binding, the StorageClass the claim needs, and `Retain`). NFS data lives on the server, so it
+ * follows its pod to any node.
+ *
+ * **Ownership.** NFS ignores the pod's `fsGroup`: files belong to whoever owns the export on the
+ * server. For an image that runs as a non-root user, either `chown` each export directory on the
+ * server to that user once, or add `StaticVolumeSet.ownershipInitContainer()` to the app's
+ * `initContainers` (it runs `chown` as root, which works only on exports with `no_root_squash`).
+ *
+ * @see https://kubernetes.io/docs/concepts/storage/volumes/#nfs
+ */
+export class NfsVolumeSet extends StaticVolumeSet {
+  /** The NFS server. */
+  public readonly server: string;
+  /** Exported directory of each volume, in ordinal order. */
+  public readonly paths: string[];
+
+  constructor(scope: Construct, id: string, props: NfsVolumeSetProps) {
+    super(scope, id, props);
+    if (typeof props.server !== 'string' || props.server === '' || /[\s/]/.test(props.server)) {
+      throw invalid(this, 'server', props.server,
+        'give the NFS server\'s host name or IP address, e.g. "192.168.1.34" (the export paths go into basePath or paths)');
+    }
+    this.server = props.server;
+    this.paths = this._volumePaths(props.basePath, props.paths);
+    const shared = firstDuplicate(this.paths.map(p => p.replace(/\/+$/, '') || '/'));
+    if (shared !== undefined) {
+      throw invalid(this, 'paths', shared, 'two volumes use the same export directory; give each its own directory');
+    }
+    checkMountOptions(this, 'mountOptions', props.mountOptions);
+    const mountOptions = props.mountOptions && props.mountOptions.length > 0 ? [...props.mountOptions] : undefined;
+
+    this._createVolumes(this.paths.map(path => ({
+      nfs: { server: this.server, path, readOnly: props.readOnly ?? false },
+      mountOptions,
+    })));
+  }
+}

@@ -1,0 +1,171 @@
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { clusterScoped } from './private/cluster-scoped';
+import { checkDnsSubdomain, checkEnumValue, checkMountOptions, checkReclaimPolicy, invalid } from './validation';
+
+/**
+ * A StorageClass, by name. Volume claims (`VolumeClaimProps.storageClass`) take this instead of a
+ * plain name, so a claim always names a class that exists in the app (a `StorageClass` construct)
+ * or one the cluster already has (`StorageClass.fromStorageClassName`).
+ */
+export interface IStorageClass {
+  /**
+   * Name of the StorageClass, as claims and PersistentVolumes refer to it.
+   */
+  readonly storageClassName: string;
+}
+
+/**
+ * When a claim of a StorageClass is bound to a volume.
+ *
+ * @see https://kubernetes.io/docs/concepts/storage/storage-classes/#volume-binding-mode
+ */
+export enum VolumeBindingMode {
+  /**
+   * Bind (and provision) as soon as the claim is created, before any pod uses it. The volume may
+   * end up in a zone or on a node where the pod cannot run.
+   */
+  IMMEDIATE = 'Immediate',
+  /**
+   * Wait until a pod using the claim is scheduled, then bind or provision a volume that pod can
+   * reach (its node, its zone). Needed for node-local volumes and pinned hostPath volumes.
+   */
+  WAIT_FOR_FIRST_CONSUMER = 'WaitForFirstConsumer',
+}
+
+/**
+ * Properties of a StorageClass.
+ */
+export interface StorageClassProps {
+  /**
+   * Name of the StorageClass. Claims refer to it, and it cannot be changed once claims use it.
+   *
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * The provisioner that creates volumes for claims of this class, e.g.
+   * `ebs.csi.aws.com`, `rancher.io/local-path`, `k8s-sigs.io/nfs-subdir-external-provisioner`,
+   * or `StorageClass.NO_PROVISIONER` for a class whose volumes are all created by hand
+   * (static hostPath or NFS volumes).
+   *
+   * @see https://kubernetes.io/docs/concepts/storage/storage-classes/#provisioner
+   */
+  readonly provisioner: string;
+
+  /**
+   * Parameters passed to the provisioner (their meaning depends on the provisioner).
+   *
+   * @default - none
+   */
+  readonly parameters?: { [key: string]: string };
+
+  /**
+   * What happens to a dynamically provisioned volume when its claim is deleted. `RETAIN` keeps the
+   * volume and its data; `DELETE` deletes both. (`Recycle` is not offered: it erases the volume's
+   * files, and Kubernetes has deprecated it; a `'Recycle'` string from untyped code is refused.)
+   *
+   * @default PersistentVolumeReclaimPolicy.RETAIN
+   */
+  readonly reclaimPolicy?: kplus.PersistentVolumeReclaimPolicy;
+
+  /**
+   * When claims are bound to volumes.
+   *
+   * @default VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER
+   */
+  readonly volumeBindingMode?: VolumeBindingMode;
+
+  /**
+   * Let claims of this class grow by raising their request (the provisioner must support it).
+   *
+   * @default false
+   */
+  readonly allowVolumeExpansion?: boolean;
+
+  /**
+   * Mount options of the provisioned volumes, e.g. `['nfsvers=4.1']`. They are not validated by
+   * Kubernetes: a wrong option makes the mount, and the pod, fail.
+   *
+   * @default - none
+   */
+  readonly mountOptions?: string[];
+
+  /**
+   * Mark this class as the cluster's default (annotation
+   * `storageclass.kubernetes.io/is-default-class`): claims that name no class get it. A cluster
+   * should have only one default class.
+   *
+   * @default false
+   */
+  readonly isDefault?: boolean;
+}
+
+/**
+ * A StorageClass: how volumes are provisioned for the claims that name it.
+ *
+ * Data is kept by default: volumes keep their data when their claim is deleted (reclaim policy
+ * `Retain`), and claims are bound only when their pod is scheduled (`WaitForFirstConsumer`), so
+ * volumes are created where the pod can use them. Pass the construct to a claim
+ * (`VolumeClaimProps.storageClass`) rather than its name, so renaming the class cannot leave claims
+ * pointing at a class that does not exist.
+ *
+ * A StorageClass is cluster-scoped: it never carries a namespace, also inside a chart that has one.
+ *
+ * For static volumes (`HostPathVolumeSet`, `NfsVolumeSet`), create a class with
+ * `provisioner: StorageClass.NO_PROVISIONER` and give it to the claim: no provisioner then creates
+ * volumes for these claims, and they wait for the volumes made for them.
+ *
+ * @see https://kubernetes.io/docs/concepts/storage/storage-classes/
+ */
+export class StorageClass extends Construct implements IStorageClass {
+  /**
+   * The provisioner name of classes whose volumes are created by hand (static PersistentVolumes).
+   */
+  public static readonly NO_PROVISIONER = 'kubernetes.io/no-provisioner';
+
+  /**
+   * A StorageClass the cluster already has (created outside this app), by name.
+   */
+  public static fromStorageClassName(storageClassName: string): IStorageClass {
+    checkDnsSubdomain('StorageClass.fromStorageClassName()', 'storageClassName', storageClassName);
+    return { storageClassName };
+  }
+
+  /** Name of the StorageClass. */
+  public readonly storageClassName: string;
+  /** The StorageClass object. */
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: StorageClassProps) {
+    super(scope, id);
+    this.storageClassName = props.name ?? id;
+    checkDnsSubdomain(this, 'name', this.storageClassName);
+    if (typeof props.provisioner !== 'string' || props.provisioner === '' || /\s/.test(props.provisioner)) {
+      throw invalid(this, 'provisioner', props.provisioner,
+        `must be a provisioner name without spaces, e.g. "ebs.csi.aws.com", or StorageClass.NO_PROVISIONER ("${StorageClass.NO_PROVISIONER}") for volumes created by hand`);
+    }
+    const reclaimPolicy = props.reclaimPolicy ?? kplus.PersistentVolumeReclaimPolicy.RETAIN;
+    checkReclaimPolicy(this, 'reclaimPolicy', reclaimPolicy);
+    const bindingMode = props.volumeBindingMode ?? VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER;
+    checkEnumValue(this, 'volumeBindingMode', bindingMode, VolumeBindingMode, 'VolumeBindingMode');
+    checkMountOptions(this, 'mountOptions', props.mountOptions);
+
+    this.apiObject = new k8s.KubeStorageClass(this, 'Resource', {
+      metadata: {
+        name: this.storageClassName,
+        annotations: props.isDefault ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : undefined,
+      },
+      provisioner: props.provisioner,
+      parameters: props.parameters,
+      reclaimPolicy,
+      volumeBindingMode: bindingMode,
+      allowVolumeExpansion: props.allowVolumeExpansion ?? false,
+      mountOptions: props.mountOptions,
+    });
+    clusterScoped(this.apiObject);
+  }
+}
