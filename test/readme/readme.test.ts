@@ -1,8 +1,11 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Testing, YamlOutputType } from 'cdk8s';
 import { readmeChart } from './readme-chart';
+import { RedisHostPathChart } from '../../examples/redis-hostpath/chart';
 import { StatefulApp } from '../../src';
+import { main } from '../../src/plan/cli';
 import { validateManifests } from '../util/schema';
 import { toYaml } from '../util/synth';
 
@@ -37,4 +40,23 @@ test('the error shown in README.md is the one StatefulApp throws', () => {
     container: { image: 'x:1' },
     disruptionBudget: { maxUnavailable: 0 },
   })).toThrow(shown![0]);
+});
+
+test('the plan run shown in README.md is what the plan command prints for the redis-hostpath example', () => {
+  const text = fs.readFileSync(README, 'utf-8');
+  const shown = /`npx projen plan dist\/redis-hostpath\.k8s\.yaml`[\s\S]*?```text\n([\s\S]*?)```/.exec(text);
+  expect(shown).not.toBeNull();
+
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-plan-'));
+  try {
+    const app = Testing.app({ outdir: path.join(root, 'dist'), yamlOutputType: YamlOutputType.FILE_PER_CHART });
+    new RedisHostPathChart(app, 'redis-hostpath');
+    app.synth();
+    let out = '';
+    const code = main(['plan', 'dist/redis-hostpath.k8s.yaml'], { stdout: t => { out += t; }, stderr: t => { out += t; }, cwd: root });
+    expect(code).toBe(0);
+    expect(out.trimEnd()).toEqual(shown![1].trimEnd());
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });
