@@ -1,25 +1,14 @@
-import { Duration, Size, Testing, Chart } from 'cdk8s';
+import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   ClaimRetention, LinuxCapability, Spreading, StatefulApp, StatefulAppProps, UpdateStrategy,
 } from '../src';
-import { validateManifests } from './util/schema';
-import { freshChart, synthObjects, toYaml } from './util/synth';
+import { findObject, freshChart, synthObjects, synthValidated, toYaml } from './util/synth';
 
 const IMAGE = 'registry.example.com/db:1.0';
 
-/** Synthesizes a chart, validates every object against the Kubernetes schema, returns the objects. */
-function synth(chart: Chart): any[] {
-  const objects = synthObjects(chart);
-  validateManifests(objects);
-  return objects;
-}
-
-function find(objects: any[], kind: string, name?: string): any {
-  const found = objects.filter(o => o.kind === kind && (name === undefined || o.metadata.name === name));
-  expect(found).toHaveLength(1);
-  return found[0];
-}
+const synth = synthValidated;
+const find = findObject;
 
 function minimal(extra: Partial<StatefulAppProps> = {}): StatefulAppProps {
   return {

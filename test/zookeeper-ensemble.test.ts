@@ -3,26 +3,15 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Chart, Duration, Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   Spreading, ZooKeeperEnsemble, ZooKeeperEnsembleProps, ZooKeeperImage, ZooKeeperImageKind, ZooKeeperLogLevel,
 } from '../src';
-import { validateManifests } from './util/schema';
-import { freshChart, synthObjects, toYaml } from './util/synth';
+import { findObject, freshChart, synthObjects, synthValidated, toYaml } from './util/synth';
 
-/** Synthesizes a chart, validates every object against the Kubernetes schema, returns the objects. */
-function synth(chart: Chart): any[] {
-  const objects = synthObjects(chart);
-  validateManifests(objects);
-  return objects;
-}
-
-function find(objects: any[], kind: string, name?: string): any {
-  const found = objects.filter(o => o.kind === kind && (name === undefined || o.metadata.name === name));
-  expect(found).toHaveLength(1);
-  return found[0];
-}
+const synth = synthValidated;
+const find = findObject;
 
 function build(props: ZooKeeperEnsembleProps = {}, chartProps = {}) {
   const chart = freshChart(chartProps);

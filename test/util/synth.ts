@@ -28,3 +28,10 @@ export function synthValidated(chart: Chart): any[] {
 export function toYaml(objects: any[]): string {
   return Yaml.stringify(...objects);
 }
+
+/** The one object of the given kind (and name): fails the test unless there is exactly one. */
+export function findObject(objects: any[], kind: string, name?: string): any {
+  const found = objects.filter(o => o.kind === kind && (name === undefined || o.metadata?.name === name));
+  expect(found).toHaveLength(1);
+  return found[0];
+}
