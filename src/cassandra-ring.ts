@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { ContainerSecurityOptions, EnvVariable, LinuxCapability } from './container';
 import { sizeBytes } from './private/render-container';
 import { DisruptionBudgetOptions, Spreading, StatefulApp } from './stateful-app';
-import { checkAbsolutePath, checkDnsLabel, checkInteger, invalid } from './validation';
+import { IStorageClass } from './storage-class';
+import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, invalid } from './validation';
 
 /** Port of gossip and streaming between nodes. */
 const INTRA_NODE_PORT = 7000;
@@ -280,10 +281,20 @@ export interface CassandraRingProps {
   readonly dataSize?: Size;
 
   /**
-   * Name of the StorageClass of the data volumes. Cassandra wants fast local or SSD-backed
-   * volumes.
+   * The StorageClass of the data volumes: a `StorageClass` of the app, or a class the cluster
+   * already has (`StorageClass.fromStorageClassName('ssd')`). Cassandra wants fast local or
+   * SSD-backed volumes. Prefer it to `storageClassName`: the claims then follow the class if it
+   * is renamed. Give either this or `storageClassName`, not both.
    *
-   * @default - the cluster's default StorageClass
+   * @default - the cluster's default StorageClass (unless `storageClassName` is given)
+   */
+  readonly storageClass?: IStorageClass;
+
+  /**
+   * Name of the StorageClass of the data volumes. Cassandra wants fast local or SSD-backed
+   * volumes. Give either this or `storageClass`, not both.
+   *
+   * @default - the cluster's default StorageClass (unless `storageClass` is given)
    */
   readonly storageClassName?: string;
 
@@ -470,6 +481,13 @@ export class CassandraRing extends Construct {
     const dataClaimName = props.dataClaimName ?? 'cassandra-data';
     const dataDirectory = props.dataDirectory ?? '/var/lib/cassandra';
     checkAbsolutePath(this, 'dataDirectory', dataDirectory);
+    if (props.storageClass !== undefined && props.storageClassName !== undefined) {
+      throw invalid(this, 'storageClassName', props.storageClassName,
+        `give either storageClass (here "${props.storageClass.storageClassName}") or storageClassName, not both`);
+    }
+    if (props.storageClassName !== undefined && props.storageClassName !== '') {
+      checkDnsSubdomain(this, 'storageClassName', props.storageClassName);
+    }
 
     this.app = new StatefulApp(this, 'App', {
       name,
@@ -526,6 +544,7 @@ export class CassandraRing extends Construct {
       volumeClaims: [{
         name: dataClaimName,
         size: props.dataSize ?? Size.gibibytes(10),
+        storageClass: props.storageClass,
         storageClassName: props.storageClassName,
         mountPath: dataDirectory,
       }],

@@ -1,7 +1,7 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  CassandraRing, CassandraRingProps, LinuxCapability, Spreading, StatefulApp,
+  CassandraRing, CassandraRingProps, LinuxCapability, Spreading, StatefulApp, StorageClass, VolumeBindingMode,
 } from '../src';
 import { validateManifests } from './util/schema';
 import { freshChart, synthObjects, toYaml } from './util/synth';
@@ -278,6 +278,35 @@ describe('CassandraRing customised', () => {
     expect(toYaml(objects)).toMatchSnapshot();
   });
 
+  test('the data claims take the StorageClass construct given as storageClass', () => {
+    const chart = freshChart({ namespace: 'db' });
+    const fast = new StorageClass(chart, 'fast', {
+      provisioner: 'pd.csi.storage.gke.io',
+      parameters: { type: 'pd-ssd' },
+      volumeBindingMode: VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER,
+    });
+    const ring = new CassandraRing(chart, 'cassandra', { storageClass: fast, dataSize: Size.gibibytes(50) });
+    const objects = synth(chart);
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'StorageClass/fast', 'Service/cassandra', 'StatefulSet/cassandra', 'PodDisruptionBudget/cassandra-pdb',
+    ]);
+    expect(find(objects, 'StorageClass', 'fast').metadata.namespace).toBeUndefined();
+    expect(find(objects, 'StatefulSet', 'cassandra').spec.volumeClaimTemplates).toEqual([{
+      metadata: { name: 'cassandra-data' },
+      spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '50Gi' } } },
+    }]);
+    expect(ring.app.claimStorageClassName('cassandra-data')).toBe('fast');
+  });
+
+  test('a class the cluster already has, by StorageClass.fromStorageClassName, creates no object', () => {
+    const chart = freshChart();
+    const ring = new CassandraRing(chart, 'cassandra', { storageClass: StorageClass.fromStorageClassName('premium-rwo') });
+    const objects = synth(chart);
+    expect(objects.map(o => o.kind)).toEqual(['Service', 'StatefulSet', 'PodDisruptionBudget']);
+    expect(find(objects, 'StatefulSet').spec.volumeClaimTemplates[0].spec.storageClassName).toBe('premium-rwo');
+    expect(ring.app.claimStorageClassName('cassandra-data')).toBe('premium-rwo');
+  });
+
   test('IPC_LOCK given explicitly is not added twice', () => {
     const { chart } = build({ containerSecurity: { addCapabilities: [LinuxCapability.IPC_LOCK] } });
     const c = find(synth(chart), 'StatefulSet').spec.template.spec.containers[0];
@@ -369,6 +398,17 @@ describe('CassandraRing fails at synth time on bad input', () => {
 
   test('fails on a relative data directory', () => {
     fails({ dataDirectory: 'data' }, /invalid dataDirectory "data": must be an absolute path/);
+  });
+
+  test('fails on both storageClass and storageClassName', () => {
+    const chart = freshChart();
+    const fast = new StorageClass(chart, 'fast', { provisioner: 'pd.csi.storage.gke.io' });
+    expect(() => new CassandraRing(chart, 'cassandra', { storageClass: fast, storageClassName: 'ssd' }))
+      .toThrow(/^test\/cassandra: invalid storageClassName "ssd": give either storageClass \(here "fast"\) or storageClassName, not both$/);
+  });
+
+  test('fails on a storage class name that is not a DNS subdomain', () => {
+    fails({ storageClassName: 'Fast SSD' }, /^test\/cassandra: invalid storageClassName "Fast SSD": must be a DNS subdomain/);
   });
 
   test('fails on a name that is not a DNS label', () => {

@@ -54,7 +54,7 @@ export class CassandraChart extends Chart {
       dataClaimName: 'cassandra-data',
       dataDirectory: '/cassandra_data',
       dataSize: Size.gibibytes(1),
-      storageClassName: fast.storageClassName,
+      storageClass: fast,
     });
   }
 }
