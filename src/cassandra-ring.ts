@@ -5,7 +5,7 @@ import { ContainerSecurityOptions, EnvVariable, LinuxCapability } from './contai
 import { sizeBytes } from './private/render-container';
 import { DisruptionBudgetOptions, Spreading, StatefulApp } from './stateful-app';
 import { IStorageClass } from './storage-class';
-import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, invalid } from './validation';
+import { checkAbsolutePath, checkDnsLabel, checkInteger, checkStorageClassChoice, invalid } from './validation';
 
 /** Port of gossip and streaming between nodes. */
 const INTRA_NODE_PORT = 7000;
@@ -481,13 +481,7 @@ export class CassandraRing extends Construct {
     const dataClaimName = props.dataClaimName ?? 'cassandra-data';
     const dataDirectory = props.dataDirectory ?? '/var/lib/cassandra';
     checkAbsolutePath(this, 'dataDirectory', dataDirectory);
-    if (props.storageClass !== undefined && props.storageClassName !== undefined) {
-      throw invalid(this, 'storageClassName', props.storageClassName,
-        `give either storageClass (here "${props.storageClass.storageClassName}") or storageClassName, not both`);
-    }
-    if (props.storageClassName !== undefined && props.storageClassName !== '') {
-      checkDnsSubdomain(this, 'storageClassName', props.storageClassName);
-    }
+    checkStorageClassChoice(this, '', props.storageClass, props.storageClassName);
 
     this.app = new StatefulApp(this, 'App', {
       name,

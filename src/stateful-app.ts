@@ -7,7 +7,7 @@ import { renderContainer, RenderedContainer, sizeBytes, sizeQuantity } from './p
 import { IStorageClass } from './storage-class';
 import {
   checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkPortName, checkServiceName,
-  firstDuplicate, invalid,
+  checkStorageClassChoice, firstDuplicate, invalid,
 } from './validation';
 
 /**
@@ -500,14 +500,7 @@ export class StatefulApp extends Construct {
       if (c.accessModes !== undefined && c.accessModes.length === 0) {
         throw invalid(this, `volumeClaims[${i}].accessModes`, c.accessModes, 'give at least one access mode, e.g. READ_WRITE_ONCE');
       }
-      if (c.storageClass !== undefined && c.storageClassName !== undefined) {
-        throw invalid(this, `volumeClaims[${i}].storageClassName`, c.storageClassName,
-          `give either storageClass (here "${c.storageClass.storageClassName}") or storageClassName, not both`);
-      }
-      const className = claimStorageClassName(c);
-      if (className !== undefined && className !== '') {
-        checkDnsSubdomain(this, `volumeClaims[${i}].storageClassName`, className);
-      }
+      checkStorageClassChoice(this, `volumeClaims[${i}].`, c.storageClass, c.storageClassName);
     });
     const dupClaim = firstDuplicate(claimNames);
     if (dupClaim !== undefined) {

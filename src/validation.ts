@@ -152,3 +152,20 @@ export function checkMountOptions(scope: ErrorScope, field: string, options: str
     }
   });
 }
+
+/**
+ * Checks the two ways of naming a claim's StorageClass: the construct (`storageClass`) or its name
+ * (`storageClassName`), at most one of them, and a valid name. `prefix` is the fields' prefix in
+ * messages, e.g. `volumeClaims[0].` or `` for a construct's own props.
+ * @internal
+ */
+export function checkStorageClassChoice(scope: IConstruct, prefix: string, storageClass: { readonly storageClassName: string } | undefined, storageClassName: string | undefined): void {
+  if (storageClass !== undefined && storageClassName !== undefined) {
+    throw invalid(scope, `${prefix}storageClassName`, storageClassName,
+      `give either storageClass (here "${storageClass.storageClassName}") or storageClassName, not both`);
+  }
+  const className = storageClass?.storageClassName ?? storageClassName;
+  if (className !== undefined && className !== '') {
+    checkDnsSubdomain(scope, `${prefix}storageClassName`, className);
+  }
+}

@@ -6,7 +6,8 @@ import { Construct } from 'constructs';
 import { AppContainerProps, EnvVariable } from './container';
 import { sizeBytes } from './private/render-container';
 import { DisruptionBudgetOptions, Spreading, StatefulApp } from './stateful-app';
-import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkServiceName, firstDuplicate, invalid } from './validation';
+import { IStorageClass } from './storage-class';
+import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkServiceName, checkStorageClassChoice, firstDuplicate, invalid } from './validation';
 
 /**
  * Which kind of ZooKeeper image runs the servers; it decides how they are configured.
@@ -301,10 +302,19 @@ export interface ZooKeeperEnsembleProps {
   readonly storageSize?: Size;
 
   /**
-   * StorageClass of the data volumes. Prefer one with low write latency: every write waits for the
-   * transaction log to reach the disk of a quorum of servers.
+   * StorageClass of the data volumes, as the construct (e.g. a `StorageClass`). Prefer one with low
+   * write latency: every write waits for the transaction log to reach the disk of a quorum of
+   * servers. The claims then follow the class if it is renamed. Give either this or
+   * `storageClassName`, not both.
    *
-   * @default - the cluster's default StorageClass
+   * @default - the cluster's default StorageClass (unless `storageClassName` is given)
+   */
+  readonly storageClass?: IStorageClass;
+
+  /**
+   * Name of the StorageClass of the data volumes. Give either this or `storageClass`, not both.
+   *
+   * @default - the cluster's default StorageClass (unless `storageClass` is given)
    */
   readonly storageClassName?: string;
 
@@ -662,6 +672,7 @@ export class ZooKeeperEnsemble extends Construct {
       };
     }
 
+    checkStorageClassChoice(this, '', props.storageClass, props.storageClassName);
     this.app = new StatefulApp(this, 'App', {
       name,
       namespace: props.namespace,
@@ -674,6 +685,7 @@ export class ZooKeeperEnsemble extends Construct {
         name: DATA_CLAIM,
         size: props.storageSize ?? Size.gibibytes(10),
         mountPath: DATA_MOUNT,
+        storageClass: props.storageClass,
         storageClassName: props.storageClassName,
       }],
       serviceName: this.headlessServiceName,

@@ -1,23 +1,12 @@
-import { Chart, Duration, Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   CassandraRing, CassandraRingProps, LinuxCapability, Spreading, StatefulApp, StorageClass, VolumeBindingMode,
 } from '../src';
-import { validateManifests } from './util/schema';
-import { freshChart, synthObjects, toYaml } from './util/synth';
+import { findObject, freshChart, synthObjects, synthValidated, toYaml } from './util/synth';
 
-/** Synthesizes a chart, validates every object against the Kubernetes schema, returns the objects. */
-function synth(chart: Chart): any[] {
-  const objects = synthObjects(chart);
-  validateManifests(objects);
-  return objects;
-}
-
-function find(objects: any[], kind: string, name?: string): any {
-  const found = objects.filter(o => o.kind === kind && (name === undefined || o.metadata.name === name));
-  expect(found).toHaveLength(1);
-  return found[0];
-}
+const synth = synthValidated;
+const find = findObject;
 
 function build(props: CassandraRingProps = {}, chartProps = {}) {
   const chart = freshChart(chartProps);

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  Spreading, ZooKeeperEnsemble, ZooKeeperEnsembleProps, ZooKeeperImage, ZooKeeperImageKind, ZooKeeperLogLevel,
+  Spreading, StorageClass, ZooKeeperEnsemble, ZooKeeperEnsembleProps, ZooKeeperImage, ZooKeeperImageKind, ZooKeeperLogLevel,
 } from '../src';
 import { findObject, freshChart, synthObjects, synthValidated, toYaml } from './util/synth';
 
@@ -476,6 +476,15 @@ describe('ZooKeeperEnsemble customised', () => {
     expect(synth(chart).map(o => o.kind)).not.toContain('PodDisruptionBudget');
   });
 
+  test('the data claims take the StorageClass construct given as storageClass', () => {
+    const chart = freshChart();
+    const ssd = new StorageClass(chart, 'zk-ssd', { provisioner: 'pd.csi.storage.gke.io', parameters: { type: 'pd-ssd' } });
+    const zk = new ZooKeeperEnsemble(chart, 'zk', { storageClass: ssd });
+    const sts = find(synth(chart), 'StatefulSet', 'zk');
+    expect(sts.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('zk-ssd');
+    expect(zk.app.claimStorageClassName('datadir')).toBe('zk-ssd');
+  });
+
   test('the memory limit may be left out; the heap is then not compared with it', () => {
     const { chart } = build({ heap: Size.gibibytes(4), resources: { memory: { request: Size.gibibytes(5) } } });
     const c = find(synth(chart), 'StatefulSet').spec.template.spec.containers[0];
@@ -546,6 +555,17 @@ describe('ZooKeeperEnsemble fails at synth time on bad input', () => {
 
   test('fails on an official image older than ZooKeeper 3.8 pinned by digest', () => {
     fails({ image: ZooKeeperImage.officialFrom('zookeeper:3.4.14@sha256:0123abcd') }, /invalid image "zookeeper:3.4.14@sha256:0123abcd": the official image is supported from ZooKeeper 3.8/);
+  });
+
+  test('fails on both storageClass and storageClassName', () => {
+    const chart = freshChart();
+    const ssd = new StorageClass(chart, 'zk-ssd', { provisioner: 'pd.csi.storage.gke.io' });
+    expect(() => new ZooKeeperEnsemble(chart, 'zk', { storageClass: ssd, storageClassName: 'standard' }))
+      .toThrow(/^test\/zk: invalid storageClassName "standard": give either storageClass \(here "zk-ssd"\) or storageClassName, not both$/);
+  });
+
+  test('fails on a storage class name that is not a DNS subdomain', () => {
+    fails({ storageClassName: 'Fast_SSD' }, /^test\/zk: invalid storageClassName "Fast_SSD": must be a DNS subdomain/);
   });
 
   test('fails on a name that is not a DNS label', () => {
