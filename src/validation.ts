@@ -159,7 +159,12 @@ export function checkMountOptions(scope: ErrorScope, field: string, options: str
  * messages, e.g. `volumeClaims[0].` or `` for a construct's own props.
  * @internal
  */
-export function checkStorageClassChoice(scope: IConstruct, prefix: string, storageClass: { readonly storageClassName: string } | undefined, storageClassName: string | undefined): void {
+export function checkStorageClassChoice(
+  scope: IConstruct,
+  prefix: string,
+  storageClass: { readonly storageClassName: string } | undefined,
+  storageClassName: string | undefined,
+): void {
   if (storageClass !== undefined && storageClassName !== undefined) {
     throw invalid(scope, `${prefix}storageClassName`, storageClassName,
       `give either storageClass (here "${storageClass.storageClassName}") or storageClassName, not both`);
