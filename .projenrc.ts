@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, JsonFile } from 'projen';
 
 const CDK8S_PLUS = 'cdk8s-plus-27@^2.9.5';
 
@@ -67,6 +67,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
   },
 
+  // The examples are code users copy: lint them like the library and its tests.
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'build-tools', 'projenrc', '.projenrc.ts'] },
+
   gitignore: ['/dist/', '/cdk.out/', '/.bench/'],
   tsconfigDev: {
     include: ['../examples/**/*.ts'],
@@ -78,6 +81,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // resolver whose lockfile entries break `npm ci` on registries that serve only this platform's build.
 project.deps.removeDependency('eslint-import-resolver-typescript');
 project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
+
+// ESLint's TypeScript project service reads the nearest tsconfig.json: the examples get their own.
+new JsonFile(project, 'examples/tsconfig.json', {
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: { noEmit: true, rootDir: '..' },
+    include: ['**/*.ts'],
+  },
+});
 
 for (const ignored of ['/examples/', '/cdk8s.yaml', '/.ci/']) {
   project.addPackageIgnore(ignored);
