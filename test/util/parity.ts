@@ -306,9 +306,8 @@ function isPrefix(prefix: readonly string[], of: readonly string[]): boolean {
 
 /**
  * Every difference of `actual` from the reference file (a file name in `../shared/reference/`, or
- * an absolute path),
- * one message each, after removing the `allowed` deviations; an allowed deviation that removes
- * nothing is reported too. An empty list means parity.
+ * an absolute path), one message each, after removing the `allowed` deviations; an allowed
+ * deviation that removes nothing is reported too. An empty list means parity.
  */
 export function parityProblems(referenceFile: string, actual: any[], allowed: AllowedDeviation[] = []): string[] {
   const reference = loadReference(referenceFile);
