@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ContainerSecurityOptions, EnvVariable, LinuxCapability } from './container';
 import { sizeBytes } from './private/render-container';
-import { DisruptionBudgetOptions, Spreading, StatefulApp } from './stateful-app';
+import { DisruptionBudgetOptions, Spreading, StatefulApp, StatefulIdentityProps } from './stateful-app';
 import { IStorageClass } from './storage-class';
 import { checkAbsolutePath, checkDnsLabel, checkInteger, checkStorageClassChoice, invalid } from './validation';
 
@@ -52,35 +52,7 @@ const RING_ENV: { [name: string]: string } = {
 /**
  * Properties of a CassandraRing.
  */
-export interface CassandraRingProps {
-  /**
-   * Name of the StatefulSet and prefix of the pods (`<name>-0`, `<name>-1`, …).
-   *
-   * @default - the construct id
-   */
-  readonly name?: string;
-
-  /**
-   * Namespace of the ring's objects; also used in the seeds' and contact points' DNS names.
-   *
-   * @default - the chart's namespace; DNS names assume `default` when neither is set
-   */
-  readonly namespace?: string;
-
-  /**
-   * Labels that identify the ring's pods; every selector is derived from them.
-   *
-   * @default { 'app.kubernetes.io/name': name }
-   */
-  readonly selectorLabels?: { [key: string]: string };
-
-  /**
-   * More labels for every object and pod, not used in selectors.
-   *
-   * @default - none
-   */
-  readonly labels?: { [key: string]: string };
-
+export interface CassandraRingProps extends StatefulIdentityProps {
   /**
    * Name of the headless Service that gives each node its stable DNS name. It serves CQL (9042)
    * and publishes the addresses of pods that are not ready yet, so that nodes can find each
@@ -89,13 +61,6 @@ export interface CassandraRingProps {
    * @default - the ring's name
    */
   readonly serviceName?: string;
-
-  /**
-   * Cluster DNS domain, used in the seeds' and contact points' DNS names.
-   *
-   * @default 'cluster.local'
-   */
-  readonly clusterDomain?: string;
 
   /**
    * Number of Cassandra nodes. At least 1.

@@ -200,9 +200,9 @@ export interface ClientServiceOptions {
 }
 
 /**
- * Properties of a StatefulApp.
+ * The names and labels of a stateful app: shared by `StatefulApp` and the systems built on it.
  */
-export interface StatefulAppProps {
+export interface StatefulIdentityProps {
   /**
    * Name of the StatefulSet and prefix of its pods (`<name>-0`, `<name>-1`, …). At most 52
    * characters, because Kubernetes adds a revision hash to a 63-character pod label.
@@ -234,6 +234,18 @@ export interface StatefulAppProps {
    */
   readonly labels?: { [key: string]: string };
 
+  /**
+   * Cluster DNS domain, used in the pods' DNS names.
+   *
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+}
+
+/**
+ * Properties of a StatefulApp.
+ */
+export interface StatefulAppProps extends StatefulIdentityProps {
   /**
    * Number of pods.
    *
@@ -413,12 +425,6 @@ export interface StatefulAppProps {
    */
   readonly defaultProbes?: boolean;
 
-  /**
-   * Cluster DNS domain, used in the pods' DNS names.
-   *
-   * @default 'cluster.local'
-   */
-  readonly clusterDomain?: string;
 }
 
 /**

@@ -5,7 +5,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AppContainerProps, EnvVariable } from './container';
 import { sizeBytes } from './private/render-container';
-import { DisruptionBudgetOptions, Spreading, StatefulApp } from './stateful-app';
+import { DisruptionBudgetOptions, Spreading, StatefulApp, StatefulIdentityProps } from './stateful-app';
 import { IStorageClass } from './storage-class';
 import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkServiceName, checkStorageClassChoice, firstDuplicate, invalid } from './validation';
 
@@ -95,21 +95,7 @@ export enum ZooKeeperLogLevel {
 /**
  * Properties of a ZooKeeperEnsemble.
  */
-export interface ZooKeeperEnsembleProps {
-  /**
-   * Name of the StatefulSet; the servers are the pods `<name>-0`, `<name>-1`, …
-   *
-   * @default - the construct id
-   */
-  readonly name?: string;
-
-  /**
-   * Namespace of the objects; also used in the servers' DNS names and the connect string.
-   *
-   * @default - the chart's namespace; DNS names assume `default` when neither is set
-   */
-  readonly namespace?: string;
-
+export interface ZooKeeperEnsembleProps extends StatefulIdentityProps {
   /**
    * The image and how it is configured.
    *
@@ -151,21 +137,6 @@ export interface ZooKeeperEnsembleProps {
    * @default false
    */
   readonly allowEvenServers?: boolean;
-
-  /**
-   * Labels that identify the servers' pods; every selector is derived from them. Selectors are
-   * immutable once the StatefulSet exists.
-   *
-   * @default { 'app.kubernetes.io/name': name }
-   */
-  readonly selectorLabels?: { [key: string]: string };
-
-  /**
-   * More labels for every object and pod, not used in selectors.
-   *
-   * @default - none
-   */
-  readonly labels?: { [key: string]: string };
 
   /**
    * Name of the headless Service that gives each server its stable DNS name.
@@ -350,12 +321,6 @@ export interface ZooKeeperEnsembleProps {
    */
   readonly disruptionBudget?: DisruptionBudgetOptions;
 
-  /**
-   * Cluster DNS domain, used in the servers' DNS names and the connect string.
-   *
-   * @default 'cluster.local'
-   */
-  readonly clusterDomain?: string;
 }
 
 const DATA_CLAIM = 'datadir';
