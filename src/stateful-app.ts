@@ -58,6 +58,16 @@ export interface RollingUpdateOptions {
 }
 
 /**
+ * The kind of an update strategy.
+ */
+export enum UpdateStrategyType {
+  /** Pods are replaced one by one, from the highest ordinal down. */
+  ROLLING_UPDATE = 'RollingUpdate',
+  /** Pods get the new template only when they are deleted. */
+  ON_DELETE = 'OnDelete',
+}
+
+/**
  * How pods are replaced when the pod template changes.
  *
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#update-strategies
@@ -67,19 +77,19 @@ export class UpdateStrategy {
    * Replace pods one by one, from the highest ordinal down, waiting for each to be Ready.
    */
   public static rollingUpdate(options: RollingUpdateOptions = {}): UpdateStrategy {
-    return new UpdateStrategy('RollingUpdate', options.partition, options.maxUnavailable);
+    return new UpdateStrategy(UpdateStrategyType.ROLLING_UPDATE, options.partition, options.maxUnavailable);
   }
 
   /**
    * Never replace pods automatically: a pod gets the new template only when it is deleted.
    */
   public static onDelete(): UpdateStrategy {
-    return new UpdateStrategy('OnDelete');
+    return new UpdateStrategy(UpdateStrategyType.ON_DELETE);
   }
 
   private constructor(
-    /** `RollingUpdate` or `OnDelete`. */
-    public readonly type: string,
+    /** Rolling update or on-delete. */
+    public readonly type: UpdateStrategyType,
     /** The partition of a rolling update. */
     public readonly partition?: number,
     /** The maxUnavailable of a rolling update. */
@@ -626,8 +636,8 @@ export class StatefulApp extends Construct {
         ordinals: this.startOrdinal !== 0 ? { start: this.startOrdinal } : undefined,
         selector: { matchLabels: this.selectorLabels },
         podManagementPolicy: props.podManagementPolicy ?? kplus.PodManagementPolicy.ORDERED_READY,
-        updateStrategy: strategy.type === 'OnDelete' ? { type: 'OnDelete' } : {
-          type: 'RollingUpdate',
+        updateStrategy: strategy.type === UpdateStrategyType.ON_DELETE ? { type: UpdateStrategyType.ON_DELETE } : {
+          type: UpdateStrategyType.ROLLING_UPDATE,
           rollingUpdate: strategy.partition !== undefined || strategy.maxUnavailable !== undefined ? {
             partition: strategy.partition,
             maxUnavailable: strategy.maxUnavailable !== undefined ? k8s.IntOrString.fromNumber(strategy.maxUnavailable) : undefined,
