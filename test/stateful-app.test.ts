@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import {
   ClaimRetention, LinuxCapability, Spreading, StatefulApp, StatefulAppProps, UpdateStrategy,
 } from '../src';
+import { HARDENED_CONTAINER_SECURITY_CONTEXT } from './util/hardening';
 import { findObject, freshChart, synthObjects, synthValidated, toYaml } from './util/synth';
 
 const IMAGE = 'registry.example.com/db:1.0';
@@ -63,14 +64,7 @@ describe('StatefulApp defaults', () => {
     expect(c.name).toBe('db');
     expect(c.image).toBe(IMAGE);
     expect(c.imagePullPolicy).toBeUndefined();
-    expect(c.securityContext).toEqual({
-      runAsNonRoot: true,
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
+    expect(c.securityContext).toEqual(HARDENED_CONTAINER_SECURITY_CONTEXT);
     expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } });
     expect(c.readinessProbe.tcpSocket).toEqual({ port: 5432 });
     expect(c.livenessProbe.tcpSocket).toEqual({ port: 5432 });
@@ -470,5 +464,5 @@ describe('StatefulApp fails at synth time on bad input', () => {
 });
 
 test('a StatefulApp needs a chart', () => {
-  expect(() => new StatefulApp(Testing.app(), 'db', minimal())).toThrow();
+  expect(() => new StatefulApp(Testing.app(), 'db', minimal())).toThrow(/cannot find a parent chart/);
 });

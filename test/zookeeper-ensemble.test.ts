@@ -8,6 +8,7 @@ import * as kplus from 'cdk8s-plus-27';
 import {
   Spreading, StorageClass, ZooKeeperEnsemble, ZooKeeperEnsembleProps, ZooKeeperImage, ZooKeeperImageKind, ZooKeeperLogLevel,
 } from '../src';
+import { HARDENED_CONTAINER_SECURITY_CONTEXT } from './util/hardening';
 import { findObject, freshChart, synthObjects, synthValidated, toYaml } from './util/synth';
 
 const synth = synthValidated;
@@ -123,14 +124,7 @@ describe('ZooKeeperEnsemble defaults (official image)', () => {
       expect(probe).toEqual({ exec: { command: RUOK }, initialDelaySeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
     }
     expect(c.resources).toEqual({ requests: { cpu: '0.5', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
-    expect(c.securityContext).toEqual({
-      runAsNonRoot: true,
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
+    expect(c.securityContext).toEqual(HARDENED_CONTAINER_SECURITY_CONTEXT);
     expect(c.volumeMounts).toEqual([
       { name: 'datadir', mountPath: '/var/lib/zookeeper' },
       { name: 'zookeeper-tmp', mountPath: '/tmp' },

@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
 import { ZooKeeperChart } from '../../examples/zookeeper/chart';
+import { HARDENED_CONTAINER_SECURITY_CONTEXT } from '../util/hardening';
 import { expectParity, loadReference } from '../util/parity';
 import { validateManifests } from '../util/schema';
 import { toYaml } from '../util/synth';
@@ -50,14 +51,7 @@ describe('example zookeeper', () => {
     expect(c.imagePullPolicy).toBe('Always');
     expect(c.resources.requests).toEqual({ cpu: '0.5', memory: '1Gi' });
     // nothing relaxed: read-only root filesystem with writable dirs for what start-zookeeper writes
-    expect(c.securityContext).toEqual({
-      runAsNonRoot: true,
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
+    expect(c.securityContext).toEqual(HARDENED_CONTAINER_SECURITY_CONTEXT);
     expect(c.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/var/lib/zookeeper', '/opt/zookeeper/conf', '/var/log/zookeeper', '/tmp']);
     expect(pod.securityContext).toEqual({
       runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' },
