@@ -12,7 +12,7 @@ import { ZooKeeperChart } from './zookeeper/chart';
 
 /**
  * One example: a chart synthesized into `dist/<name>.k8s.yaml`, reproducing the reference
- * manifests named in `references` (files of `../shared/reference/`).
+ * manifests named in `references` (files of `test/fixtures/reference/`).
  */
 export interface Example {
   readonly name: string;

@@ -3,8 +3,8 @@ import { main } from '../../src/plan/cli';
 import { loadPaths } from '../../src/plan/load';
 import { buildPlan, Plan, PlanOptions, StatefulSetPlan } from '../../src/plan/model';
 
-/** The reference manifests shared by the project (`../shared/reference` from the repository root). */
-export const REFERENCE = path.join(__dirname, '..', '..', '..', 'shared', 'reference');
+/** The reference manifests the repository keeps for its tests. */
+export const REFERENCE = path.join(__dirname, '..', 'fixtures', 'reference');
 
 /** Hand-made manifests for the plan tests. */
 export const FIXTURES = path.join(__dirname, 'fixtures');

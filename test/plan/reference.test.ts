@@ -1,4 +1,4 @@
-// The plan of the real reference manifests in ../shared/reference.
+// The plan of the real reference manifests in test/fixtures/reference.
 import { planOf, REFERENCE, run, statefulSet } from './helpers';
 import { renderMarkdown, renderText } from '../../src/plan/render';
 

@@ -29,8 +29,8 @@ describe('loadReference', () => {
     expect(find(objects, 'StatefulSet', 'web').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('1Gi');
   });
 
-  test('the reference folder is ../shared/reference from the repository root', () => {
-    expect(referenceDirectory()).toBe(path.resolve(__dirname, '../../../shared/reference'));
+  test('the reference folder is test/fixtures/reference of the repository', () => {
+    expect(referenceDirectory()).toBe(path.resolve(__dirname, '../fixtures/reference'));
   });
 
   test('a missing reference file is a clear error', () => {
@@ -39,7 +39,7 @@ describe('loadReference', () => {
 
   test('a missing reference folder is a clear error saying where it was looked for', () => {
     expect(() => referenceDirectory('/nonexistent/repo')).toThrow(
-      'reference manifests not found: looked for the folder /nonexistent/shared/reference (shared/ must sit beside the repository root)',
+      'reference manifests not found: looked for the folder /nonexistent/repo/test/fixtures/reference (the repository keeps them in test/fixtures/reference)',
     );
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Parity of synthesized objects with a reference manifest from `../shared/reference/`.
+ * Parity of synthesized objects with a reference manifest from `test/fixtures/reference/`.
  *
  * Every object of the reference must be found among the actual objects by `kind` + `metadata.name`,
  * and every value of the reference object must be present in the actual object:
@@ -61,17 +61,17 @@ const IDENTITY_KEYS = ['name', 'metadata.name', 'containerPort', 'port', 'key'];
 /** The repository root (this file is `test/util/parity.ts`). */
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-/** Folder of the reference manifests: `../shared/reference` from the repository root. */
+/** Folder of the reference manifests: `test/fixtures/reference` of the repository. */
 export function referenceDirectory(repoRoot: string = REPO_ROOT): string {
-  const dir = path.resolve(repoRoot, '..', 'shared', 'reference');
+  const dir = path.resolve(repoRoot, 'test', 'fixtures', 'reference');
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new Error(`reference manifests not found: looked for the folder ${dir} (shared/ must sit beside the repository root)`);
+    throw new Error(`reference manifests not found: looked for the folder ${dir} (the repository keeps them in test/fixtures/reference)`);
   }
   return dir;
 }
 
 /**
- * Parses every non-empty YAML document of a reference file: a file name in `../shared/reference/`
+ * Parses every non-empty YAML document of a reference file: a file name in `test/fixtures/reference/`
  * (e.g. `web.yaml`), or an absolute path.
  */
 export function loadReference(referenceFile: string): any[] {
@@ -305,7 +305,7 @@ function isPrefix(prefix: readonly string[], of: readonly string[]): boolean {
 }
 
 /**
- * Every difference of `actual` from the reference file (a file name in `../shared/reference/`, or
+ * Every difference of `actual` from the reference file (a file name in `test/fixtures/reference/`, or
  * an absolute path), one message each, after removing the `allowed` deviations; an allowed
  * deviation that removes nothing is reported too. An empty list means parity.
  */
