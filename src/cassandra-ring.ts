@@ -1,11 +1,13 @@
-import { Chart, Duration, Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ContainerSecurityOptions, EnvVariable, LinuxCapability } from './container';
-import { sizeBytes } from './private/render-container';
-import { DisruptionBudgetOptions, Spreading, StatefulApp, StatefulIdentityProps } from './stateful-app';
-import { IStorageClass } from './storage-class';
-import { checkAbsolutePath, checkDnsLabel, checkInteger, checkStorageClassChoice, invalid } from './validation';
+import { cpuCores, sizeBytes } from './private/render-container';
+import { mergeResources, sharedOptions } from './private/shared-options';
+import { ContainerProbe, LifecycleHook } from './probe';
+import { StatefulApp } from './stateful-app';
+import { checkAbsolutePath, checkDnsLabel, checkInteger, invalid, reportChildErrorsAs } from './validation';
+import { DisruptionBudget, StatefulWorkloadOptions } from './workload-options';
 
 /** Port of gossip and streaming between nodes. */
 const INTRA_NODE_PORT = 7000;
@@ -20,6 +22,12 @@ const CQL_PORT = 9042;
 const OFFICIAL_IMAGE_USER = 999;
 
 const MEBIBYTE = 1024 * 1024;
+
+/** Resources of a node: the Kubernetes Cassandra tutorial's. */
+const DEFAULT_RESOURCES: kplus.ContainerResources = {
+  cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.millis(500) },
+  memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) },
+};
 
 /**
  * Data centre and rack names: letters, digits, '_', '.' and '-', starting with a letter or digit.
@@ -38,7 +46,7 @@ const CLUSTER_NAME = /^[A-Za-z0-9]([A-Za-z0-9 _.-]*[A-Za-z0-9_.-])?$/;
 
 /** Environment variables the ring sets itself, with the prop that controls each. */
 const RING_ENV: { [name: string]: string } = {
-  MAX_HEAP_SIZE: 'maxHeapSize',
+  MAX_HEAP_SIZE: 'heapSize',
   HEAP_NEWSIZE: 'heapNewSize',
   CASSANDRA_SEEDS: 'seedCount',
   CASSANDRA_CLUSTER_NAME: 'clusterName',
@@ -52,25 +60,7 @@ const RING_ENV: { [name: string]: string } = {
 /**
  * Properties of a CassandraRing.
  */
-export interface CassandraRingProps extends StatefulIdentityProps {
-  /**
-   * Name of the headless Service that gives each node its stable DNS name. It serves CQL (9042)
-   * and publishes the addresses of pods that are not ready yet, so that nodes can find each
-   * other by gossip before they are ready.
-   *
-   * @default - the ring's name
-   */
-  readonly serviceName?: string;
-
-  /**
-   * Number of Cassandra nodes. At least 1.
-   *
-   * Scaling down needs `nodetool decommission` on the leaving nodes first (see `CassandraRing`).
-   *
-   * @default 3
-   */
-  readonly replicas?: number;
-
+export interface CassandraRingProps extends StatefulWorkloadOptions {
   /**
    * How many nodes are seeds: the first pods of the ring (`<name>-0`, `<name>-1`, …), named by
    * their stable DNS names in `CASSANDRA_SEEDS`. A new node contacts the seeds to join the ring,
@@ -119,7 +109,7 @@ export interface CassandraRingProps extends StatefulIdentityProps {
   readonly numTokens?: number;
 
   /**
-   * Container image. The defaults of `podSecurityContext`, `containerSecurity`, `readiness` and
+   * Container image. The defaults of `podSecurity`, `containerSecurity`, `readiness` and
    * `dataDirectory` fit the official image; another image may need them changed.
    *
    * @default 'cassandra:4.1'
@@ -134,25 +124,17 @@ export interface CassandraRingProps extends StatefulIdentityProps {
   readonly imagePullPolicy?: kplus.ImagePullPolicy;
 
   /**
-   * CPU and memory of each node. A memory limit is required: the heap is sized from it and
-   * checked against it.
-   *
-   * @default - requests and limits cpu 500m, memory 1Gi (the Kubernetes Cassandra tutorial)
-   */
-  readonly resources?: kplus.ContainerResources;
-
-  /**
    * Maximum JVM heap (`MAX_HEAP_SIZE`), in whole mebibytes; rendered like `512M`. Must be below
-   * the memory limit: Cassandra also uses memory outside the heap (off-heap buffers, memtables,
-   * the page cache), so about half the limit is usual.
+   * the memory limit (`resources.memory.limit`): Cassandra also uses memory outside the heap
+   * (off-heap buffers, memtables, the page cache), so about half the limit is usual.
    *
    * @default - half the memory limit (512M for 1Gi)
    */
-  readonly maxHeapSize?: Size;
+  readonly heapSize?: Size;
 
   /**
    * Young generation of the heap (`HEAP_NEWSIZE`), in whole mebibytes; rendered like `100M`.
-   * Must be below `maxHeapSize`.
+   * Must be below `heapSize`.
    *
    * @default - a quarter of the heap, at most 100M per CPU core of the cpu limit (at least one
    * core), as Cassandra's `cassandra-env.sh` computes it: 100M for the defaults
@@ -176,14 +158,14 @@ export interface CassandraRingProps extends StatefulIdentityProps {
    * `cqlsh` and succeeds once the node has joined the ring and accepts CQL connections. It logs in
    * without credentials: give your own probe when authentication is enabled.
    */
-  readonly readiness?: kplus.Probe;
+  readonly readiness?: ContainerProbe;
 
   /**
    * Liveness probe.
    *
    * @default - a TCP probe on the intra-node port 7000 every 10 s, failing after 6 attempts
    */
-  readonly liveness?: kplus.Probe;
+  readonly liveness?: ContainerProbe;
 
   /**
    * Startup probe. Liveness and readiness wait for it, so a node that replays a long commit log
@@ -191,7 +173,7 @@ export interface CassandraRingProps extends StatefulIdentityProps {
    *
    * @default - a TCP probe on the intra-node port 7000 every 10 s, for up to 10 minutes
    */
-  readonly startup?: kplus.Probe;
+  readonly startup?: ContainerProbe;
 
   /**
    * Add the `IPC_LOCK` capability, so that Cassandra can lock its memory (`mlockall`) and the JVM
@@ -202,34 +184,6 @@ export interface CassandraRingProps extends StatefulIdentityProps {
    * @default true
    */
   readonly ipcLock?: boolean;
-
-  /**
-   * Security settings of the Cassandra container; each field given replaces the ring's default
-   * for that field. `IPC_LOCK` is added to `addCapabilities` while `ipcLock` is on.
-   *
-   * @default - runAsNonRoot, no privilege escalation, capabilities drop ALL (add IPC_LOCK), and a
-   * writable root filesystem (`readOnlyRootFilesystem: false`), because the official image's
-   * entrypoint writes `/etc/cassandra/cassandra.yaml` and `cassandra-rackdc.properties` from the
-   * environment at every start
-   */
-  readonly containerSecurity?: ContainerSecurityOptions;
-
-  /**
-   * Pod security context. When given, it replaces the ring's default as a whole.
-   *
-   * @default - runAsNonRoot as user and group 999 (the official image's `cassandra` user, so the
-   * entrypoint needs neither root nor `gosu`), fsGroup 999 with fsGroupChangePolicy
-   * `OnRootMismatch` (the data volume becomes writable without re-owning every file at each start)
-   */
-  readonly podSecurityContext?: kplus.PodSecurityContextProps;
-
-  /**
-   * How long a node may take to stop. The pod runs `nodetool drain` before it stops (flushing
-   * memtables and stopping to accept writes), which can take long on a busy node.
-   *
-   * @default Duration.minutes(30) (the tutorial's 1800 seconds)
-   */
-  readonly terminationGracePeriod?: Duration;
 
   /**
    * Name of the data claim template; each node gets the claim `<claim>-<name>-<ordinal>`.
@@ -243,25 +197,7 @@ export interface CassandraRingProps extends StatefulIdentityProps {
    *
    * @default Size.gibibytes(10)
    */
-  readonly dataSize?: Size;
-
-  /**
-   * The StorageClass of the data volumes: a `StorageClass` of the app, or a class the cluster
-   * already has (`StorageClass.fromStorageClassName('ssd')`). Cassandra wants fast local or
-   * SSD-backed volumes. Prefer it to `storageClassName`: the claims then follow the class if it
-   * is renamed. Give either this or `storageClassName`, not both.
-   *
-   * @default - the cluster's default StorageClass (unless `storageClassName` is given)
-   */
-  readonly storageClass?: IStorageClass;
-
-  /**
-   * Name of the StorageClass of the data volumes. Cassandra wants fast local or SSD-backed
-   * volumes. Give either this or `storageClass`, not both.
-   *
-   * @default - the cluster's default StorageClass (unless `storageClass` is given)
-   */
-  readonly storageClassName?: string;
+  readonly storageSize?: Size;
 
   /**
    * Where the data volume is mounted in the container.
@@ -269,27 +205,6 @@ export interface CassandraRingProps extends StatefulIdentityProps {
    * @default '/var/lib/cassandra' (the official image's data directory)
    */
   readonly dataDirectory?: string;
-
-  /**
-   * The PodDisruptionBudget.
-   *
-   * @default - maxUnavailable 1
-   */
-  readonly disruptionBudget?: DisruptionBudgetOptions;
-
-  /**
-   * Keep nodes on different Kubernetes nodes.
-   *
-   * @default - Spreading.PREFERRED when replicas > 1, Spreading.NONE otherwise
-   */
-  readonly spreadAcrossNodes?: Spreading;
-
-  /**
-   * Spread nodes evenly across zones.
-   *
-   * @default Spreading.NONE
-   */
-  readonly spreadAcrossZones?: Spreading;
 }
 
 /**
@@ -310,7 +225,7 @@ export interface CassandraRingProps extends StatefulIdentityProps {
  * files from the environment (`containerSecurity.readOnlyRootFilesystem`). The default image runs
  * as its `cassandra` user (uid 999), not as root. Images that start as root and switch users
  * themselves (like the tutorial's `gcr.io/google-samples/cassandra:v13`) need
- * `podSecurityContext: { ensureNonRoot: false }` and `containerSecurity` with `ensureNonRoot: false`
+ * `podSecurity: { ensureNonRoot: false, user: 0, group: 0 }` and `containerSecurity` with `ensureNonRoot: false`
  * and the capabilities their start script uses.
  *
  * Scaling down: a StatefulSet removes the highest ordinals first, without telling Cassandra.
@@ -339,7 +254,7 @@ export class CassandraRing extends Construct {
   /** Number of seed nodes. */
   public readonly seedCount: number;
   /** Maximum heap of each node. */
-  public readonly maxHeapSize: Size;
+  public readonly heapSize: Size;
   /** Young generation of each node's heap. */
   public readonly heapNewSize: Size;
   /** The CQL port clients connect to. */
@@ -373,42 +288,116 @@ export class CassandraRing extends Construct {
       checkInteger(this, 'numTokens', props.numTokens, 1, 1536);
     }
 
-    // memory: the heap must fit in the memory limit with room to spare
-    const resources: kplus.ContainerResources = props.resources ?? {
-      cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.millis(500) },
-      memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) },
-    };
-    const memoryLimit = resources.memory?.limit;
-    if (!memoryLimit) {
-      throw invalid(this, 'resources.memory.limit', undefined,
-        'give a memory limit, e.g. Size.gibibytes(2): the heap is sized from it and must stay below it');
-    }
+    // memory: the heap must fit in the effective memory limit with room to spare
+    const resources = mergeResources(props.resources, DEFAULT_RESOURCES)!;
+    const memoryLimit = resources.memory!.limit!;
     const limitMib = sizeBytes(memoryLimit) / MEBIBYTE;
-    this.maxHeapSize = props.maxHeapSize ?? Size.mebibytes(Math.floor(limitMib / 2));
-    const heapMib = this.wholeMebibytes('maxHeapSize', this.maxHeapSize);
+    this.heapSize = props.heapSize ?? Size.mebibytes(Math.floor(limitMib / 2));
+    const heapMib = this.wholeMebibytes('heapSize', this.heapSize);
     if (heapMib >= limitMib) {
-      throw invalid(this, 'maxHeapSize', `${heapMib}M`,
-        `must be below the memory limit ${memoryLimit.asString()}: Cassandra also uses memory outside the heap; about half the limit is usual`);
+      throw invalid(this, 'heapSize', `${heapMib}M`,
+        `must be below the memory limit (resources.memory.limit ${memoryLimit.asString()}): Cassandra also uses memory outside the heap; about half the limit is usual`);
     }
     const cores = Math.max(1, Math.ceil(cpuCores(resources.cpu?.limit) ?? 1));
     this.heapNewSize = props.heapNewSize ?? Size.mebibytes(Math.min(Math.floor(heapMib / 4), 100 * cores));
     const newMib = this.wholeMebibytes('heapNewSize', this.heapNewSize);
     if (newMib >= heapMib) {
       throw invalid(this, 'heapNewSize', `${newMib}M`,
-        `must be below maxHeapSize (${heapMib}M): it is the young generation inside the heap; a quarter of the heap is usual`);
+        `must be below heapSize (${heapMib}M): it is the young generation inside the heap; a quarter of the heap is usual`);
     }
-
-    // environment: the ring's variables first, then the user's
     (props.env ?? []).forEach((e, i) => {
       if (e && Object.prototype.hasOwnProperty.call(RING_ENV, e.name)) {
         throw invalid(this, `env[${i}].name`, e.name, `is set by the ring; use the prop ${RING_ENV[e.name]} instead`);
       }
     });
-    const seeds = this.seedDnsNames(name, props);
+
+    // security: only what Cassandra and the official image need is relaxed
+    const ipcLock = props.ipcLock ?? true;
+    const userSecurity = props.containerSecurity ?? {};
+    const containerSecurity: ContainerSecurityOptions = {
+      // The official image's entrypoint rewrites /etc/cassandra/cassandra.yaml and
+      // cassandra-rackdc.properties from the environment at every start.
+      readOnlyRootFilesystem: false,
+      ...userSecurity,
+      addCapabilities: [
+        ...(ipcLock ? [LinuxCapability.IPC_LOCK] : []),
+        ...(userSecurity.addCapabilities ?? []).filter(c => !(ipcLock && c === LinuxCapability.IPC_LOCK)),
+      ],
+    };
+
+    const dataClaimName = props.dataClaimName ?? 'cassandra-data';
+    const dataDirectory = props.dataDirectory ?? '/var/lib/cassandra';
+    checkAbsolutePath(this, 'dataDirectory', dataDirectory);
+
+    // The app's checks speak of the ring's own fields.
+    reportChildErrorsAs(this, 'App', {
+      'container.image': 'image',
+      'container.imagePullPolicy': 'imagePullPolicy',
+      'container.readiness': 'readiness',
+      'container.liveness': 'liveness',
+      'container.startup': 'startup',
+      'volumeClaims[0].name': 'dataClaimName',
+      'volumeClaims[0].size': 'storageSize',
+      'volumeClaims[0].mountPath': 'dataDirectory',
+      'volumeClaims[0].storageClass': 'storageClass',
+    });
+    this.app = new StatefulApp(this, 'App', {
+      ...sharedOptions({ ...props, containerSecurity }, {
+        name,
+        replicas,
+        containerName: 'cassandra',
+        resources: DEFAULT_RESOURCES,
+        podSecurity: {
+          user: OFFICIAL_IMAGE_USER,
+          group: OFFICIAL_IMAGE_USER,
+          fsGroup: OFFICIAL_IMAGE_USER,
+          fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
+        },
+        // A ring of one node gets a budget too: a drain then waits for nothing but keeps the rule
+        // visible when the ring grows.
+        disruptionBudget: DisruptionBudget.maxUnavailable(1),
+        terminationGracePeriod: Duration.minutes(30),
+      }),
+      // Cassandra bootstraps one node at a time.
+      podManagementPolicy: kplus.PodManagementPolicy.ORDERED_READY,
+      servicePorts: [{ name: 'cql', port: CQL_PORT }],
+      publishNotReadyAddresses: true,
+      container: {
+        image: props.image ?? 'cassandra:4.1',
+        imagePullPolicy: props.imagePullPolicy,
+        ports: [
+          { number: INTRA_NODE_PORT, name: 'intra-node' },
+          { number: TLS_INTRA_NODE_PORT, name: 'tls-intra-node' },
+          { number: JMX_PORT, name: 'jmx' },
+          { number: CQL_PORT, name: 'cql' },
+        ],
+        // cqlsh (in the official image, with Python) connects to the local node's CQL port, which
+        // opens only once the node has joined the ring: a ready node serves clients. It is much
+        // lighter than `nodetool status`, which starts a JVM at every probe.
+        readiness: props.readiness ?? ContainerProbe.command(['cqlsh', '-e', 'describe cluster'], {
+          period: Duration.seconds(10),
+          timeout: Duration.seconds(10),
+        }),
+        // The intra-node port opens early in startup (before joining and streaming, which can
+        // take hours), so liveness never kills a node that is still bootstrapping.
+        liveness: props.liveness ?? ContainerProbe.tcp(INTRA_NODE_PORT, { period: Duration.seconds(10), failureThreshold: 6 }),
+        startup: props.startup ?? ContainerProbe.tcp(INTRA_NODE_PORT, { period: Duration.seconds(10), failureThreshold: 60 }),
+        // Flush memtables and stop accepting writes before the node stops.
+        preStop: LifecycleHook.command(['/bin/sh', '-c', 'nodetool drain']),
+      },
+      volumeClaims: [{
+        name: dataClaimName,
+        size: props.storageSize ?? Size.gibibytes(10),
+        mountPath: dataDirectory,
+      }],
+    });
+
+    // The environment, in order: the ring's variables (the seeds are the app's own first pods),
+    // then the user's.
     const env: EnvVariable[] = [
       { name: 'MAX_HEAP_SIZE', value: kplus.EnvValue.fromValue(`${heapMib}M`) },
       { name: 'HEAP_NEWSIZE', value: kplus.EnvValue.fromValue(`${newMib}M`) },
-      { name: 'CASSANDRA_SEEDS', value: kplus.EnvValue.fromValue(seeds.join(',')) },
+      { name: 'CASSANDRA_SEEDS', value: kplus.EnvValue.fromValue(this.seeds.join(',')) },
       { name: 'CASSANDRA_CLUSTER_NAME', value: kplus.EnvValue.fromValue(this.clusterName) },
       { name: 'CASSANDRA_DC', value: kplus.EnvValue.fromValue(this.dataCenter) },
       { name: 'CASSANDRA_RACK', value: kplus.EnvValue.fromValue(this.rack) },
@@ -421,93 +410,7 @@ export class CassandraRing extends Construct {
       { name: 'POD_IP', value: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_IP) },
       ...(props.env ?? []),
     ];
-
-    // security: only what Cassandra and the official image need is relaxed
-    const ipcLock = props.ipcLock ?? true;
-    const userSecurity = props.containerSecurity ?? {};
-    const addCapabilities = [
-      ...(ipcLock ? [LinuxCapability.IPC_LOCK] : []),
-      ...(userSecurity.addCapabilities ?? []).filter(c => !(ipcLock && c === LinuxCapability.IPC_LOCK)),
-    ];
-    const containerSecurity: ContainerSecurityOptions = {
-      // The official image's entrypoint rewrites /etc/cassandra/cassandra.yaml and
-      // cassandra-rackdc.properties from the environment at every start.
-      readOnlyRootFilesystem: false,
-      ...userSecurity,
-      addCapabilities,
-    };
-    const podSecurityContext: kplus.PodSecurityContextProps = props.podSecurityContext ?? {
-      user: OFFICIAL_IMAGE_USER,
-      group: OFFICIAL_IMAGE_USER,
-      fsGroup: OFFICIAL_IMAGE_USER,
-      fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
-    };
-
-    const dataClaimName = props.dataClaimName ?? 'cassandra-data';
-    const dataDirectory = props.dataDirectory ?? '/var/lib/cassandra';
-    checkAbsolutePath(this, 'dataDirectory', dataDirectory);
-    checkStorageClassChoice(this, '', props.storageClass, props.storageClassName);
-
-    this.app = new StatefulApp(this, 'App', {
-      name,
-      namespace: props.namespace,
-      selectorLabels: props.selectorLabels,
-      labels: props.labels,
-      serviceName: props.serviceName,
-      clusterDomain: props.clusterDomain,
-      replicas,
-      // Cassandra bootstraps one node at a time.
-      podManagementPolicy: kplus.PodManagementPolicy.ORDERED_READY,
-      servicePorts: [{ name: 'cql', port: CQL_PORT }],
-      publishNotReadyAddresses: true,
-      disruptionBudget: props.disruptionBudget ?? { enabled: true },
-      spreadAcrossNodes: props.spreadAcrossNodes,
-      spreadAcrossZones: props.spreadAcrossZones,
-      terminationGracePeriod: props.terminationGracePeriod ?? Duration.minutes(30),
-      podSecurityContext,
-      container: {
-        name: 'cassandra',
-        image: props.image ?? 'cassandra:4.1',
-        imagePullPolicy: props.imagePullPolicy,
-        ports: [
-          { number: INTRA_NODE_PORT, name: 'intra-node' },
-          { number: TLS_INTRA_NODE_PORT, name: 'tls-intra-node' },
-          { number: JMX_PORT, name: 'jmx' },
-          { number: CQL_PORT, name: 'cql' },
-        ],
-        resources,
-        env,
-        // cqlsh (in the official image, with Python) connects to the local node's CQL port, which
-        // opens only once the node has joined the ring: a ready node serves clients. It is much
-        // lighter than `nodetool status`, which starts a JVM at every probe.
-        readiness: props.readiness ?? kplus.Probe.fromCommand(['cqlsh', '-e', 'describe cluster'], {
-          periodSeconds: Duration.seconds(10),
-          timeoutSeconds: Duration.seconds(10),
-        }),
-        // The intra-node port opens early in startup (before joining and streaming, which can
-        // take hours), so liveness never kills a node that is still bootstrapping.
-        liveness: props.liveness ?? kplus.Probe.fromTcpSocket({
-          port: INTRA_NODE_PORT,
-          periodSeconds: Duration.seconds(10),
-          failureThreshold: 6,
-        }),
-        startup: props.startup ?? kplus.Probe.fromTcpSocket({
-          port: INTRA_NODE_PORT,
-          periodSeconds: Duration.seconds(10),
-          failureThreshold: 60,
-        }),
-        // Flush memtables and stop accepting writes before the node stops.
-        preStop: kplus.Handler.fromCommand(['/bin/sh', '-c', 'nodetool drain']),
-        securityContext: containerSecurity,
-      },
-      volumeClaims: [{
-        name: dataClaimName,
-        size: props.dataSize ?? Size.gibibytes(10),
-        storageClass: props.storageClass,
-        storageClassName: props.storageClassName,
-        mountPath: dataDirectory,
-      }],
-    });
+    env.forEach(e => this.app.addEnv(e.name, e.value));
   }
 
   /**
@@ -526,17 +429,6 @@ export class CassandraRing extends Construct {
     return this.app.podDnsNames;
   }
 
-  /**
-   * DNS names of the first pods, computed from the same inputs StatefulApp uses (it cannot be asked
-   * before it exists, and the names go into its container's environment).
-   */
-  private seedDnsNames(name: string, props: CassandraRingProps): string[] {
-    const serviceName = props.serviceName ?? name;
-    const namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
-    const clusterDomain = props.clusterDomain ?? 'cluster.local';
-    return Array.from({ length: this.seedCount }, (_, i) => `${name}-${i}.${serviceName}.${namespace}.svc.${clusterDomain}`);
-  }
-
   private checkTopologyName(field: string, value: string) {
     if (typeof value !== 'string' || !TOPOLOGY_NAME.test(value)) {
       throw invalid(this, field, value,
@@ -551,16 +443,4 @@ export class CassandraRing extends Construct {
     }
     return mib;
   }
-}
-
-/** Cores of a cpu amount (`500m` is 0.5), or undefined when not set or not understood. */
-function cpuCores(cpu: kplus.Cpu | undefined): number | undefined {
-  if (!cpu) {
-    return undefined;
-  }
-  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(cpu.amount);
-  if (!m) {
-    return undefined;
-  }
-  return m[2] === 'm' ? Number(m[1]) / 1000 : Number(m[1]);
 }

@@ -1,4 +1,6 @@
+import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { ContainerProbe, LifecycleHook } from './probe';
 
 /**
  * A Linux capability, named as Kubernetes documents them (without the `CAP_` prefix).
@@ -165,27 +167,21 @@ export interface ConfigMapMount {
 }
 
 /**
- * A container of a stateful app: the main container, a sidecar or an init container.
+ * A container of a stateful app: what the main container, a sidecar and an init container have.
  *
- * The container is hardened by default (restricted Pod Security Standard): it must run as a
- * non-root user, its root filesystem is read-only, privilege escalation is off and all Linux
+ * Containers are hardened by default (restricted Pod Security Standard): they must run as a
+ * non-root user, their root filesystem is read-only, privilege escalation is off and all Linux
  * capabilities are dropped. Many public images start as root (their Dockerfile has no `USER`, or
  * `USER root`), bind ports below 1024, or write to their root filesystem (pid files, caches under
  * `/var/run`, `/var/cache`, `/tmp`). Such an image crash-loops with "container has runAsNonRoot and
  * image will run as root", "Read-only file system" or "Permission denied". Fix it, in order of
  * preference: choose an unprivileged variant of the image; give writable directories with
- * `writableDirectories`; set a numeric `securityContext.user`; and only then relax exactly the
- * setting the image needs (`securityContext.ensureNonRoot: false`, `securityContext.addCapabilities`, or
- * `securityContext.readOnlyRootFilesystem: false`).
+ * `writableDirectories`; set a numeric user (`containerSecurity.user`); and only then relax exactly
+ * the setting the image needs (`containerSecurity.ensureNonRoot: false`,
+ * `containerSecurity.addCapabilities`, or `containerSecurity.readOnlyRootFilesystem: false`). The
+ * main container takes these from the app's `containerSecurity`, a sidecar from its own.
  */
-export interface AppContainerProps {
-  /**
-   * Name of the container.
-   *
-   * @default - the app's name for the main container; required for sidecars and init containers
-   */
-  readonly name?: string;
-
+export interface ContainerProps {
   /**
    * Container image, e.g. `registry.k8s.io/nginx-slim:0.8`.
    */
@@ -220,7 +216,7 @@ export interface AppContainerProps {
   readonly workingDir?: string;
 
   /**
-   * Environment variables, in order.
+   * Environment variables, in order. More can be added later with the app's `addEnv`.
    *
    * @default - none
    */
@@ -235,19 +231,12 @@ export interface AppContainerProps {
   readonly ports?: kplus.ContainerPort[];
 
   /**
-   * CPU and memory requests and limits.
-   *
-   * @default - requests cpu 100m / memory 256Mi, limits cpu 1 / memory 512Mi
-   */
-  readonly resources?: kplus.ContainerResources;
-
-  /**
    * Readiness probe.
    *
    * @default - for the main container: a TCP probe on its first port (if it has ports and the app's
    * `defaultProbes` is on); none otherwise
    */
-  readonly readiness?: kplus.Probe;
+  readonly readiness?: ContainerProbe;
 
   /**
    * Liveness probe.
@@ -255,30 +244,22 @@ export interface AppContainerProps {
    * @default - for the main container: a TCP probe on its first port after 30 s, failing after 6
    * attempts (if it has ports and the app's `defaultProbes` is on); none otherwise
    */
-  readonly liveness?: kplus.Probe;
+  readonly liveness?: ContainerProbe;
 
   /**
    * Startup probe.
    *
    * @default - none
    */
-  readonly startup?: kplus.Probe;
+  readonly startup?: ContainerProbe;
 
   /**
-   * Hook run before the container is stopped, e.g. `Handler.fromCommand(['nodetool', 'drain'])`.
+   * Hook run before the container is stopped, e.g. `LifecycleHook.command(['nodetool', 'drain'])`.
    * Keep the app's `terminationGracePeriod` long enough for it.
    *
    * @default - none
    */
-  readonly preStop?: kplus.Handler;
-
-  /**
-   * Security context. Each field not given keeps the hardened default.
-   *
-   * @default - runAsNonRoot, readOnlyRootFilesystem, no privilege escalation, not privileged,
-   * capabilities drop ALL, seccomp RuntimeDefault
-   */
-  readonly securityContext?: ContainerSecurityOptions;
+  readonly preStop?: LifecycleHook;
 
   /**
    * Volume claims of the app mounted into this container (beyond the claims' own `mountPath`,
@@ -299,9 +280,132 @@ export interface AppContainerProps {
   /**
    * ConfigMaps mounted as read-only directories (configuration files). Kubernetes refreshes the
    * files when the ConfigMap changes, but a running process does not reread them: restart the pods
-   * (change the pod template, e.g. with a checksum in the app's `podAnnotations`).
+   * (change the pod template, e.g. with a checksum in the app's `podAnnotations`). Configuration
+   * the app generates itself is simpler with the app's `addConfigFile`, which does that for you.
    *
    * @default - none
    */
   readonly configMapMounts?: ConfigMapMount[];
+}
+
+/**
+ * A container beside the main container: a sidecar, or an init container that runs to completion
+ * before the main container starts.
+ */
+export interface SidecarProps extends ContainerProps {
+  /**
+   * Name of the container, unique within the pod.
+   */
+  readonly name: string;
+
+  /**
+   * CPU and memory. Each value not given keeps its default.
+   *
+   * @default - requests cpu 100m / memory 256Mi, limits cpu 1 / memory 512Mi
+   */
+  readonly resources?: kplus.ContainerResources;
+
+  /**
+   * Security settings. Each field not given keeps the hardened default.
+   *
+   * @default - runAsNonRoot, readOnlyRootFilesystem, no privilege escalation, not privileged,
+   * capabilities drop ALL, seccomp RuntimeDefault
+   */
+  readonly containerSecurity?: ContainerSecurityOptions;
+}
+
+/**
+ * Options of mounting a volume into a container of the app.
+ */
+export interface VolumeMountOptions {
+  /**
+   * Name of the container (the main container or a sidecar or init container).
+   *
+   * @default - the main container
+   */
+  readonly container?: string;
+
+  /**
+   * Mount only this sub-path of the volume (relative, without `..`).
+   *
+   * @default - the whole volume
+   */
+  readonly subPath?: string;
+
+  /**
+   * Mount read-only.
+   *
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * The kind of a pod volume.
+ */
+export enum PodVolumeKind {
+  /** An empty directory that lives as long as the pod. */
+  EMPTY_DIR = 'EmptyDir',
+  /** The keys of a ConfigMap as files. */
+  CONFIG_MAP = 'ConfigMap',
+  /** The keys of a Secret as files. */
+  SECRET = 'Secret',
+}
+
+/**
+ * Options of an emptyDir volume.
+ */
+export interface EmptyDirOptions {
+  /**
+   * Keep the directory in memory (tmpfs); its size counts towards the container's memory.
+   *
+   * @default false
+   */
+  readonly memory?: boolean;
+
+  /**
+   * Largest size of the directory; the pod is evicted when it grows beyond.
+   *
+   * @default - no limit
+   */
+  readonly sizeLimit?: Size;
+}
+
+/**
+ * A volume of the app's pods that is not a claim: an emptyDir, a ConfigMap or a Secret. Add it
+ * with the app's `addVolume` and mount it with `mountVolume`.
+ */
+export class PodVolume {
+  /**
+   * An empty directory that lives as long as the pod.
+   */
+  public static emptyDir(name: string, options: EmptyDirOptions = {}): PodVolume {
+    return new PodVolume(name, PodVolumeKind.EMPTY_DIR, undefined, options.memory, options.sizeLimit);
+  }
+
+  /**
+   * The keys of a ConfigMap of the app's namespace, one file each.
+   */
+  public static fromConfigMap(name: string, configMapName: string): PodVolume {
+    return new PodVolume(name, PodVolumeKind.CONFIG_MAP, configMapName);
+  }
+
+  /**
+   * The keys of a Secret of the app's namespace, one file each (mode 0400 for the files' owner).
+   */
+  public static fromSecret(name: string, secretName: string): PodVolume {
+    return new PodVolume(name, PodVolumeKind.SECRET, secretName);
+  }
+
+  private constructor(
+    /** Name of the volume in the pod, used in mounts. */
+    public readonly name: string,
+    /** What the volume holds. */
+    public readonly kind: PodVolumeKind,
+    /** Name of the ConfigMap or Secret. */
+    public readonly sourceName?: string,
+    /** An emptyDir in memory. */
+    public readonly memory?: boolean,
+    /** Size limit of an emptyDir. */
+    public readonly sizeLimit?: Size) {}
 }

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { StaticVolumeSet, StaticVolumeSetProps } from './static-volume-set';
+import { StaticVolumeSet, StaticVolumeSetProps, VolumePaths } from './static-volume-set';
 import { checkEnumValue, firstDuplicate, invalid } from './validation';
 
 /** The node label hostPath volumes are pinned with. */
@@ -8,26 +8,16 @@ const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 /**
- * Properties of a HostPathVolumeSet. Give either `basePath` or `paths`.
+ * Properties of a HostPathVolumeSet.
  */
 export interface HostPathVolumeSetProps extends StaticVolumeSetProps {
   /**
-   * Directory on the node under which each volume gets its own directory
-   * `<basePath>/<namespace>-<claim>-<statefulset>-<ordinal>` (one volume per replica; the namespace
-   * keeps apps of the same name in different namespaces apart).
-   *
-   * @default - not set: give `paths`
+   * The directory of each volume on its node: `VolumePaths.under(basePath)` for one directory per replica
+   * under a base directory, named `<namespace>-<claim>-<statefulset>-<ordinal>`, or
+   * `VolumePaths.of([...])` for the given directories in ordinal order (at least one per replica;
+   * entries beyond the replicas make volumes for the pods a scale-up adds).
    */
-  readonly basePath?: string;
-
-  /**
-   * Directory on the node of each volume, in ordinal order (the first for the pod with the app's
-   * first ordinal). At least one per replica; entries beyond the replicas make volumes for the
-   * pods a scale-up adds.
-   *
-   * @default - not set: give `basePath`
-   */
-  readonly paths?: string[];
+  readonly paths: VolumePaths;
 
   /**
    * What must be at each path. `DIRECTORY_OR_CREATE` creates a missing directory (owned by root,
@@ -78,10 +68,10 @@ export class HostPathVolumeSet extends StaticVolumeSet {
 
   constructor(scope: Construct, id: string, props: HostPathVolumeSetProps) {
     super(scope, id, props);
-    this.paths = this._volumePaths(props.basePath, props.paths);
+    this.paths = this._volumePaths(props.paths);
     this.paths.forEach((p, i) => {
       if (p.replace(/\/+$/, '') === '') {
-        throw invalid(this, props.paths ? `paths[${i}]` : 'basePath', p,
+        throw invalid(this, props.paths.basePath === undefined ? `paths[${i}]` : 'paths.basePath', p,
           "is the node's root directory: the pod would get the node's whole filesystem; give a directory for the volume, e.g. \"/data/volumes\"");
       }
     });

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import { StaticVolumeSet, StaticVolumeSetProps } from './static-volume-set';
+import { StaticVolumeSet, StaticVolumeSetProps, VolumePaths } from './static-volume-set';
 import { checkMountOptions, firstDuplicate, invalid } from './validation';
 
 /**
- * Properties of an NfsVolumeSet. Give either `basePath` or `paths`.
+ * Properties of an NfsVolumeSet.
  */
 export interface NfsVolumeSetProps extends StaticVolumeSetProps {
   /**
@@ -12,23 +12,13 @@ export interface NfsVolumeSetProps extends StaticVolumeSetProps {
   readonly server: string;
 
   /**
-   * Exported directory under which each volume uses its own directory
-   * `<basePath>/<namespace>-<claim>-<statefulset>-<ordinal>` (one volume per replica; the namespace
-   * keeps apps of the same name in different namespaces apart). NFS does not create
-   * these directories: create them on the server first, or the mount fails.
-   *
-   * @default - not set: give `paths`
+   * The directory of each volume (an exported directory of the NFS server): `VolumePaths.under(basePath)` for one directory per replica
+   * under a base directory, named `<namespace>-<claim>-<statefulset>-<ordinal>`, or
+   * `VolumePaths.of([...])` for the given directories in ordinal order (at least one per replica;
+   * entries beyond the replicas make volumes for the pods a scale-up adds). NFS does not create the
+   * directories: create them on the server first, or the mount fails.
    */
-  readonly basePath?: string;
-
-  /**
-   * Exported directory of each volume, in ordinal order (the first for the pod with the app's
-   * first ordinal), e.g. `/data/volumes/v1`. At least one per replica; entries beyond the replicas
-   * make volumes for the pods a scale-up adds.
-   *
-   * @default - not set: give `basePath`
-   */
-  readonly paths?: string[];
+  readonly paths: VolumePaths;
 
   /**
    * Mount the exports read-only.
@@ -69,10 +59,10 @@ export class NfsVolumeSet extends StaticVolumeSet {
     super(scope, id, props);
     if (typeof props.server !== 'string' || props.server === '' || /[\s/]/.test(props.server)) {
       throw invalid(this, 'server', props.server,
-        'give the NFS server\'s host name or IP address, e.g. "192.168.1.34" (the export paths go into basePath or paths)');
+        'give the NFS server\'s host name or IP address, e.g. "192.168.1.34" (the export paths go into paths)');
     }
     this.server = props.server;
-    this.paths = this._volumePaths(props.basePath, props.paths);
+    this.paths = this._volumePaths(props.paths);
     const shared = firstDuplicate(this.paths.map(p => p.replace(/\/+$/, '') || '/'));
     if (shared !== undefined) {
       throw invalid(this, 'paths', shared, 'two volumes use the same export directory; give each its own directory');

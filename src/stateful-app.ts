@@ -1,134 +1,25 @@
-import { ApiObject, Chart, Duration, Size } from 'cdk8s';
+import { createHash } from 'crypto';
+import { ApiObject, Chart, Duration, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { AppContainerProps, ClaimMount } from './container';
-import { renderContainer, RenderedContainer, sizeBytes, sizeQuantity } from './private/render-container';
+import { ContainerProps, PodVolume, PodVolumeKind, SidecarProps, VolumeMountOptions } from './container';
+import {
+  DEFAULT_CLUSTER_DOMAIN, defaultSelectorLabels, effectiveNamespace, Identity, mergeLabels, quorumOf, toleratedFailures,
+} from './private/identity';
+import {
+  allMounts, checkContainer, checkEnvName, checkResources, ContainerState, containerVolumeName, DEFAULT_RESOURCES, ownVolumes,
+  renderContainer, sizeBytes, sizeQuantity,
+} from './private/render-container';
+import { mergeResources } from './private/shared-options';
 import { IStorageClass } from './storage-class';
 import {
-  checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkPortName, checkServiceName,
-  checkStorageClassChoice, firstDuplicate, invalid,
+  checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkPortName, checkServiceName, ErrorScope,
+  errorScopeOf, firstDuplicate, invalid,
 } from './validation';
-
-/**
- * Whether and how strongly pods of the app are kept apart.
- */
-export enum Spreading {
-  /** No constraint. */
-  NONE = 'None',
-  /** The scheduler prefers to keep pods apart but places them together when it must. */
-  PREFERRED = 'Preferred',
-  /**
-   * Pods are never placed together; a pod stays Pending when no separate node (or zone) is free.
-   */
-  REQUIRED = 'Required',
-}
-
-/**
- * What happens to the claims (and the data) of pods that are removed.
- *
- * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#persistentvolumeclaim-retention
- */
-export enum ClaimRetention {
-  /** Keep the claims and their volumes: the data survives and a returning pod finds it again. */
-  RETAIN = 'Retain',
-  /** Delete the claims; depending on the volumes' reclaim policy, the data is deleted too. */
-  DELETE = 'Delete',
-}
-
-/**
- * Options of a rolling update.
- */
-export interface RollingUpdateOptions {
-  /**
-   * Only pods with an ordinal greater than or equal to the partition are updated; the others keep
-   * the old template. Use it to stage (canary) an update.
-   *
-   * @default 0
-   */
-  readonly partition?: number;
-
-  /**
-   * Maximum number of pods that can be unavailable during the update. Needs the
-   * `MaxUnavailableStatefulSet` feature gate; without it Kubernetes updates one pod at a time.
-   *
-   * @default - not set (one pod at a time)
-   */
-  readonly maxUnavailable?: number;
-}
-
-/**
- * The kind of an update strategy.
- */
-export enum UpdateStrategyType {
-  /** Pods are replaced one by one, from the highest ordinal down. */
-  ROLLING_UPDATE = 'RollingUpdate',
-  /** Pods get the new template only when they are deleted. */
-  ON_DELETE = 'OnDelete',
-}
-
-/**
- * How pods are replaced when the pod template changes.
- *
- * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#update-strategies
- */
-export class UpdateStrategy {
-  /**
-   * Replace pods one by one, from the highest ordinal down, waiting for each to be Ready.
-   */
-  public static rollingUpdate(options: RollingUpdateOptions = {}): UpdateStrategy {
-    return new UpdateStrategy(UpdateStrategyType.ROLLING_UPDATE, options.partition, options.maxUnavailable);
-  }
-
-  /**
-   * Never replace pods automatically: a pod gets the new template only when it is deleted.
-   */
-  public static onDelete(): UpdateStrategy {
-    return new UpdateStrategy(UpdateStrategyType.ON_DELETE);
-  }
-
-  private constructor(
-    /** Rolling update or on-delete. */
-    public readonly type: UpdateStrategyType,
-    /** The partition of a rolling update. */
-    public readonly partition?: number,
-    /** The maxUnavailable of a rolling update. */
-    public readonly maxUnavailable?: number) {}
-}
-
-/**
- * The PodDisruptionBudget of the app: how many pods voluntary disruptions (node drains, cluster
- * upgrades) may take down at once. Give at most one of `maxUnavailable` and `minAvailable`.
- */
-export interface DisruptionBudgetOptions {
-  /**
-   * Create the budget.
-   *
-   * @default - true when replicas > 1 or any other option here is given
-   */
-  readonly enabled?: boolean;
-
-  /**
-   * Name of the PodDisruptionBudget.
-   *
-   * @default - `<name>-pdb`
-   */
-  readonly name?: string;
-
-  /**
-   * At most this many pods may be unavailable. Must be at least 1, or drains block forever.
-   *
-   * @default 1 (unless minAvailable is given)
-   */
-  readonly maxUnavailable?: number;
-
-  /**
-   * At least this many pods must stay available. Must be below the replicas, or drains block forever.
-   *
-   * @default - not set (maxUnavailable is used)
-   */
-  readonly minAvailable?: number;
-}
+import {
+  ClaimRetention, DisruptionBudget, DisruptionBudgetKind, Spreading, StatefulWorkloadOptions, UpdateStrategy, UpdateStrategyType,
+} from './workload-options';
 
 /**
  * A volume claim template: each pod gets its own PersistentVolumeClaim
@@ -163,105 +54,24 @@ export interface VolumeClaimProps {
   readonly accessModes?: kplus.PersistentVolumeAccessMode[];
 
   /**
-   * Name of the StorageClass that provisions the volumes (or that static volumes carry). `''`
-   * asks for volumes without a class and turns off the cluster's default class for this claim.
-   * Give either this or `storageClass`, not both.
-   *
-   * @default - the cluster's default StorageClass (unless `storageClass` is given)
-   */
-  readonly storageClassName?: string;
-
-  /**
    * The StorageClass that provisions the volumes (or that static volumes carry): a `StorageClass`
-   * of this app, or `StorageClass.fromStorageClassName(name)` for one the cluster already has.
-   * Prefer it to `storageClassName`: the claim then follows the class if it is renamed.
-   * Give either this or `storageClassName`, not both.
+   * of this app, `StorageClass.fromStorageClassName(name)` for one the cluster already has, or
+   * `StorageClass.none()` for volumes without a class.
    *
-   * @default - the cluster's default StorageClass (unless `storageClassName` is given)
+   * @default - the app's `storageClass`, else the cluster's default StorageClass
    */
   readonly storageClass?: IStorageClass;
 }
 
 /**
- * A normal (ClusterIP) Service in front of the app, for clients that need any ready pod rather
- * than a particular one, like a database's client port.
- */
-export interface ClientServiceOptions {
-  /**
-   * Name of the Service.
-   *
-   * @default - `<name>-client`
-   */
-  readonly name?: string;
-
-  /**
-   * Ports of the Service.
-   *
-   * @default - the ports of the headless Service
-   */
-  readonly ports?: kplus.ServicePort[];
-
-  /**
-   * Type of the Service.
-   *
-   * @default ServiceType.CLUSTER_IP
-   */
-  readonly type?: kplus.ServiceType;
-}
-
-/**
- * The names and labels of a stateful app: shared by `StatefulApp` and the systems built on it.
- */
-export interface StatefulIdentityProps {
-  /**
-   * Name of the StatefulSet and prefix of its pods (`<name>-0`, `<name>-1`, …). At most 52
-   * characters, because Kubernetes adds a revision hash to a 63-character pod label.
-   *
-   * @default - the construct id
-   */
-  readonly name?: string;
-
-  /**
-   * Namespace of the namespaced objects; also used in the pods' DNS names.
-   *
-   * @default - the chart's namespace; DNS names assume `default` when neither is set
-   */
-  readonly namespace?: string;
-
-  /**
-   * Labels that identify the app's pods. Every selector (StatefulSet, Services, PodDisruptionBudget,
-   * anti-affinity, topology spread) is derived from these, so they cannot drift apart. Selectors are
-   * immutable once the StatefulSet exists: choose them once.
-   *
-   * @default { 'app.kubernetes.io/name': name }
-   */
-  readonly selectorLabels?: { [key: string]: string };
-
-  /**
-   * More labels for every object and pod, not used in selectors.
-   *
-   * @default - none
-   */
-  readonly labels?: { [key: string]: string };
-
-  /**
-   * Cluster DNS domain, used in the pods' DNS names.
-   *
-   * @default 'cluster.local'
-   */
-  readonly clusterDomain?: string;
-}
-
-/**
  * Properties of a StatefulApp.
  */
-export interface StatefulAppProps extends StatefulIdentityProps {
+export interface StatefulAppProps extends StatefulWorkloadOptions {
   /**
-   * Number of pods.
-   *
-   * @default 1
+   * The main container. Its resources and security come from the app's `resources` and
+   * `containerSecurity`; its name from `containerName`.
    */
-  readonly replicas?: number;
+  readonly container: ContainerProps;
 
   /**
    * Ordinal of the first pod.
@@ -271,31 +81,19 @@ export interface StatefulAppProps extends StatefulIdentityProps {
   readonly startOrdinal?: number;
 
   /**
-   * The main container.
-   */
-  readonly container: AppContainerProps;
-
-  /**
-   * Annotations of the pods (the pod template). Changing one rolls every pod, so a checksum of
-   * configuration the pods read from a ConfigMap restarts them when it changes.
+   * More containers that run beside the main container. More can be added with `addSidecar`.
    *
    * @default - none
    */
-  readonly podAnnotations?: { [key: string]: string };
+  readonly sidecars?: SidecarProps[];
 
   /**
-   * More containers that run beside the main container.
+   * Containers that run to completion, in order, before the main container starts. More can be
+   * added with `addInitContainer`.
    *
    * @default - none
    */
-  readonly sidecars?: AppContainerProps[];
-
-  /**
-   * Containers that run to completion, in order, before the main container starts.
-   *
-   * @default - none
-   */
-  readonly initContainers?: AppContainerProps[];
+  readonly initContainers?: SidecarProps[];
 
   /**
    * Volume claim templates: the per-pod persistent volumes.
@@ -303,14 +101,6 @@ export interface StatefulAppProps extends StatefulIdentityProps {
    * @default - none
    */
   readonly volumeClaims?: VolumeClaimProps[];
-
-  /**
-   * Name of the governing headless Service, which gives each pod its DNS name
-   * `<pod>.<serviceName>.<namespace>.svc.<clusterDomain>`.
-   *
-   * @default - the app's name
-   */
-  readonly serviceName?: string;
 
   /**
    * Ports of the headless Service.
@@ -328,26 +118,12 @@ export interface StatefulAppProps extends StatefulIdentityProps {
   readonly publishNotReadyAddresses?: boolean;
 
   /**
-   * A normal Service for clients in front of the app.
-   *
-   * @default - none
-   */
-  readonly clientService?: ClientServiceOptions;
-
-  /**
    * Pod management: `OrderedReady` starts pods one at a time, each after the previous is Ready, and
    * stops them in reverse; `Parallel` starts and stops them all at once.
    *
    * @default PodManagementPolicy.ORDERED_READY
    */
   readonly podManagementPolicy?: kplus.PodManagementPolicy;
-
-  /**
-   * How pods are replaced when the template changes.
-   *
-   * @default UpdateStrategy.rollingUpdate()
-   */
-  readonly updateStrategy?: UpdateStrategy;
 
   /**
    * How long a new pod must be Ready before it counts as available.
@@ -378,54 +154,14 @@ export interface StatefulAppProps extends StatefulIdentityProps {
   readonly claimRetentionWhenDeleted?: ClaimRetention;
 
   /**
-   * The PodDisruptionBudget.
-   *
-   * @default - maxUnavailable 1 when replicas > 1
-   */
-  readonly disruptionBudget?: DisruptionBudgetOptions;
-
-  /**
-   * Keep pods on different nodes (pod anti-affinity on `kubernetes.io/hostname`).
-   *
-   * @default - Spreading.PREFERRED when replicas > 1, Spreading.NONE otherwise
-   */
-  readonly spreadAcrossNodes?: Spreading;
-
-  /**
-   * Spread pods evenly across zones (topology spread on `topology.kubernetes.io/zone`, max skew 1).
-   *
-   * @default Spreading.NONE
-   */
-  readonly spreadAcrossZones?: Spreading;
-
-  /**
-   * Pod security context. The pod runs as non-root with the RuntimeDefault seccomp profile unless
-   * `ensureNonRoot` is false.
-   *
-   * @default - ensureNonRoot true, seccomp RuntimeDefault, no user, group or fsGroup
-   */
-  readonly podSecurityContext?: kplus.PodSecurityContextProps;
-
-  /**
-   * How long a pod may take to stop after SIGTERM before it is killed.
-   *
-   * @default - 30 seconds (the Kubernetes default)
-   */
-  readonly terminationGracePeriod?: Duration;
-
-  /**
-   * Service account of the pods.
-   *
-   * @default - the namespace's default service account
-   */
-  readonly serviceAccountName?: string;
-
-  /**
-   * Mount the service account token into the pods. Only apps that call the Kubernetes API need it.
+   * The pods form a majority quorum (etcd, ZooKeeper, Raft-based stores): `(replicas − 1) / 2`
+   * members may be down at once, rounded down. The disruption budget is then checked against the
+   * quorum: it may never let a drain take down more members than that, and with no tolerance at
+   * all (one or two members) the default budget is refused rather than guessed.
    *
    * @default false
    */
-  readonly automountServiceAccountToken?: boolean;
+  readonly quorum?: boolean;
 
   /**
    * Give the main container default TCP readiness and liveness probes on its first port when it has
@@ -435,6 +171,19 @@ export interface StatefulAppProps extends StatefulIdentityProps {
    */
   readonly defaultProbes?: boolean;
 
+  /**
+   * Name of the ConfigMap that holds the files added with `addConfigFile`.
+   *
+   * @default - `<name>-config`
+   */
+  readonly configMapName?: string;
+}
+
+/** A generated configuration file. */
+interface ConfigFile {
+  readonly key: string;
+  readonly directory: string;
+  readonly content: string;
 }
 
 /**
@@ -444,7 +193,18 @@ export interface StatefulAppProps extends StatefulIdentityProps {
  *
  * All selectors are derived from one label map. The pods are hardened by default (restricted Pod
  * Security Standard, resource requests and limits, no service account token); see
- * `AppContainerProps` for images that need a setting relaxed.
+ * `ContainerProps` for images that need a setting relaxed.
+ *
+ * The pod template is rendered at synthesis, so an app can be added to after it is constructed:
+ * environment variables (`addEnv`), sidecars and init containers, volumes and their mounts, pod
+ * annotations and generated configuration files (`addConfigFile`, whose content change rolls the
+ * pods). So the app can use its own names in its own configuration:
+ *
+ * ```ts
+ * const etcd = new StatefulApp(this, 'etcd', { replicas: 3, quorum: true, container: { image: 'quay.io/coreos/etcd:v3.5.17' } });
+ * etcd.addEnv('ETCD_INITIAL_CLUSTER', EnvValue.fromValue(
+ *   etcd.podNames.map((pod, i) => `${pod}=http://${etcd.podDnsNames[i]}:2380`).join(',')));
+ * ```
  */
 export class StatefulApp extends Construct {
   /** Name of the StatefulSet. */
@@ -461,10 +221,16 @@ export class StatefulApp extends Construct {
   public readonly clusterDomain: string;
   /** Labels every selector of the app is derived from. */
   public readonly selectorLabels: { [key: string]: string };
+  /** Labels of every object and pod of the app (its `labels` and the selector labels). */
+  public readonly labels: { [key: string]: string };
+  /** Name of the main container. */
+  public readonly containerName: string;
   /** The volume claim templates. */
   public readonly volumeClaims: VolumeClaimProps[];
   /** Ports of the headless Service. */
   public readonly servicePorts: kplus.ServicePort[];
+  /** Effective CPU and memory of the main container (the defaults merged with `resources`). */
+  public readonly resources: kplus.ContainerResources;
   /** The headless Service. */
   public readonly headlessService: ApiObject;
   /** The StatefulSet. */
@@ -476,89 +242,74 @@ export class StatefulApp extends Construct {
   /** Name of the client Service, if any. */
   public readonly clientServiceName?: string;
 
+  private readonly props: StatefulAppProps;
+  private readonly errors: ErrorScope;
+  private readonly identity: Identity;
+  private readonly main: ContainerState;
+  private readonly sidecars: ContainerState[] = [];
+  private readonly initContainers: ContainerState[] = [];
+  private readonly extraVolumes: PodVolume[] = [];
+  private readonly extraPodAnnotations: { [key: string]: string } = {};
+  private readonly configFiles: ConfigFile[] = [];
+  private readonly configMapName: string;
+  private configMapObject?: ApiObject;
+
   constructor(scope: Construct, id: string, props: StatefulAppProps) {
     super(scope, id);
+    this.props = props;
+    this.errors = errorScopeOf(this);
+    const errors = this.errors;
+
+    // identity
     const name = props.name ?? id;
-    checkDnsLabel(this, 'name', name, 52);
+    checkDnsLabel(errors, 'name', name, 52);
     this.name = name;
     this.serviceName = props.serviceName ?? name;
-    checkServiceName(this, 'serviceName', this.serviceName);
+    checkServiceName(errors, 'serviceName', this.serviceName);
     if (props.namespace !== undefined) {
-      checkDnsLabel(this, 'namespace', props.namespace);
+      checkDnsLabel(errors, 'namespace', props.namespace);
     }
-    this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
-    this.clusterDomain = props.clusterDomain ?? 'cluster.local';
-    checkDnsSubdomain(this, 'clusterDomain', this.clusterDomain);
-
+    this.namespace = effectiveNamespace(props.namespace ?? Chart.of(this).namespace);
+    this.clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
+    checkDnsSubdomain(errors, 'clusterDomain', this.clusterDomain);
     this.replicas = props.replicas ?? 1;
-    checkInteger(this, 'replicas', this.replicas, 0);
+    checkInteger(errors, 'replicas', this.replicas, 0);
     this.startOrdinal = props.startOrdinal ?? 0;
-    checkInteger(this, 'startOrdinal', this.startOrdinal, 0);
-
-    this.selectorLabels = { ...(props.selectorLabels ?? { 'app.kubernetes.io/name': name }) };
+    checkInteger(errors, 'startOrdinal', this.startOrdinal, 0);
+    this.selectorLabels = { ...(props.selectorLabels ?? defaultSelectorLabels(name)) };
     if (Object.keys(this.selectorLabels).length === 0) {
-      throw invalid(this, 'selectorLabels', this.selectorLabels, 'must hold at least one label, or the selectors would match every pod');
+      throw invalid(errors, 'selectorLabels', this.selectorLabels, 'must hold at least one label, or the selectors would match every pod');
     }
-    const labels = { ...(props.labels ?? {}), ...this.selectorLabels };
-    const metadata = (objectName: string) => ({ name: objectName, namespace: props.namespace, labels });
-
-    // volume claims
-    this.volumeClaims = [...(props.volumeClaims ?? [])];
-    const claimNames = this.volumeClaims.map(c => c.name);
-    this.volumeClaims.forEach((c, i) => {
-      checkDnsLabel(this, `volumeClaims[${i}].name`, c.name);
-      if (!c.size || !(sizeBytes(c.size) > 0)) {
-        throw invalid(this, `volumeClaims[${i}].size`, c.size ? c.size.asString() : c.size, 'must be greater than zero, e.g. Size.gibibytes(1)');
-      }
-      if (c.mountPath !== undefined) {
-        checkAbsolutePath(this, `volumeClaims[${i}].mountPath`, c.mountPath);
-      }
-      if (c.accessModes !== undefined && c.accessModes.length === 0) {
-        throw invalid(this, `volumeClaims[${i}].accessModes`, c.accessModes, 'give at least one access mode, e.g. READ_WRITE_ONCE');
-      }
-      checkStorageClassChoice(this, `volumeClaims[${i}].`, c.storageClass, c.storageClassName);
+    this.labels = mergeLabels(props.labels, this.selectorLabels);
+    this.identity = new Identity({
+      name, serviceName: this.serviceName, namespace: this.namespace, clusterDomain: this.clusterDomain,
+      startOrdinal: this.startOrdinal, replicas: this.replicas,
     });
-    const dupClaim = firstDuplicate(claimNames);
-    if (dupClaim !== undefined) {
-      throw invalid(this, 'volumeClaims', dupClaim, 'claim names must be unique');
-    }
+    this.configMapName = props.configMapName ?? `${name}-config`;
+    checkDnsSubdomain(errors, 'configMapName', this.configMapName);
 
-    // containers
-    const claimSet = new Set(claimNames);
-    const implicitMounts: ClaimMount[] = this.volumeClaims
-      .filter(c => c.mountPath !== undefined)
-      .map(c => ({ claim: c.name, path: c.mountPath! }));
-    const defaultProbes = props.defaultProbes ?? true;
-    const main = renderContainer(props.container, {
-      scope: this, field: 'container', name: props.container.name ?? name, claimNames: claimSet, implicitMounts, defaultProbes,
-    });
-    const extra = (list: AppContainerProps[] | undefined, field: string): RenderedContainer[] =>
-      (list ?? []).map((c, i) => {
-        if (c.name === undefined) {
-          throw invalid(this, `${field}[${i}].name`, c.name, 'sidecars and init containers need a name');
-        }
-        return renderContainer(c, {
-          scope: this, field: `${field}[${i}]`, name: c.name, claimNames: claimSet, implicitMounts: [], defaultProbes: false,
-        });
-      });
-    const sidecars = extra(props.sidecars, 'sidecars');
-    const inits = extra(props.initContainers, 'initContainers');
-    const all = [main, ...sidecars, ...inits];
-    const dupContainer = firstDuplicate(all.map(c => c.container.name));
-    if (dupContainer !== undefined) {
-      throw invalid(this, 'container names', dupContainer, 'container names must be unique within the pod');
-    }
-    const mounted = new Set(all.flatMap(c => c.mountedClaims));
-    const unmounted = claimNames.find(c => !mounted.has(c));
-    if (unmounted !== undefined) {
-      throw invalid(this, 'volumeClaims', unmounted,
-        'claim is mounted nowhere: give it a mountPath, or mount it with a container\'s claimMounts');
-    }
-    const volumes = all.flatMap(c => c.volumes);
-    const dupVolume = firstDuplicate([...claimNames, ...volumes.map(v => v.name)]);
-    if (dupVolume !== undefined) {
-      throw invalid(this, 'volume names', dupVolume, 'a writable directory volume has the same name as another volume; rename the claim or container');
-    }
+    // claims and containers
+    this.volumeClaims = this.checkClaims(props.volumeClaims ?? []);
+    this.resources = mergeResources(props.resources, DEFAULT_RESOURCES)!;
+    checkResources(errors, 'resources', this.resources);
+    this.containerName = props.containerName ?? name;
+    this.main = {
+      field: 'container',
+      name: this.containerName,
+      props: props.container,
+      resources: this.resources,
+      security: props.containerSecurity ?? {},
+      env: [...(props.container.env ?? [])],
+      claimMounts: [
+        ...this.volumeClaims.filter(c => c.mountPath !== undefined).map(c => ({ claim: c.name, path: c.mountPath! })),
+        ...(props.container.claimMounts ?? []),
+      ],
+      extraMounts: [],
+      defaultProbes: props.defaultProbes ?? true,
+    };
+    checkContainer(errors, this.main, this.claimNameSet());
+    (props.sidecars ?? []).forEach(c => this.addSidecar(c));
+    (props.initContainers ?? []).forEach(c => this.addInitContainer(c));
 
     // Services
     this.servicePorts = props.servicePorts ?? (props.container.ports ?? [])
@@ -566,7 +317,7 @@ export class StatefulApp extends Construct {
       .map(p => ({ name: p.name, port: p.number, protocol: p.protocol }));
     this.checkServicePorts('servicePorts', this.servicePorts);
     this.headlessService = new k8s.KubeService(this, 'HeadlessService', {
-      metadata: metadata(this.serviceName),
+      metadata: this.metadata(this.serviceName),
       spec: {
         clusterIp: 'None',
         ports: renderServicePorts(this.servicePorts),
@@ -574,21 +325,20 @@ export class StatefulApp extends Construct {
         publishNotReadyAddresses: props.publishNotReadyAddresses,
       },
     });
-
     if (props.clientService) {
       const cs = props.clientService;
       this.clientServiceName = cs.name ?? `${name}-client`;
-      checkServiceName(this, 'clientService.name', this.clientServiceName);
+      checkServiceName(errors, 'clientService.name', this.clientServiceName);
       if (this.clientServiceName === this.serviceName) {
-        throw invalid(this, 'clientService.name', this.clientServiceName, 'must differ from the headless Service name');
+        throw invalid(errors, 'clientService.name', this.clientServiceName, `must differ from the headless Service name (serviceName "${this.serviceName}")`);
       }
       const ports = cs.ports ?? this.servicePorts;
       if (ports.length === 0) {
-        throw invalid(this, 'clientService.ports', ports, 'give at least one port (the main container has no named ports to default to)');
+        throw invalid(errors, 'clientService.ports', ports, 'give at least one port (the main container has no named ports to default to)');
       }
       this.checkServicePorts('clientService.ports', ports);
       this.clientService = new k8s.KubeService(this, 'ClientService', {
-        metadata: metadata(this.clientServiceName),
+        metadata: this.metadata(this.clientServiceName),
         spec: {
           type: cs.type ?? kplus.ServiceType.CLUSTER_IP,
           ports: renderServicePorts(ports),
@@ -597,142 +347,154 @@ export class StatefulApp extends Construct {
       });
     }
 
-    // update strategy
-    const strategy = props.updateStrategy ?? UpdateStrategy.rollingUpdate();
-    if (strategy.partition !== undefined) {
-      checkInteger(this, 'updateStrategy.partition', strategy.partition, 0);
-    }
-    if (strategy.maxUnavailable !== undefined) {
-      checkInteger(this, 'updateStrategy.maxUnavailable', strategy.maxUnavailable, 1);
-    }
+    // the StatefulSet, rendered at synthesis
+    this.checkUpdateStrategy(props.updateStrategy);
     if (props.revisionHistoryLimit !== undefined) {
-      checkInteger(this, 'revisionHistoryLimit', props.revisionHistoryLimit, 0);
+      checkInteger(errors, 'revisionHistoryLimit', props.revisionHistoryLimit, 0);
     }
-
-    // pod
-    const podSc = props.podSecurityContext ?? {};
-    const selectorExpressions = Object.entries(this.selectorLabels)
-      .map(([key, value]) => ({ key, operator: 'In', values: [value] }));
-    const nodeSpread = props.spreadAcrossNodes ?? (this.replicas > 1 ? Spreading.PREFERRED : Spreading.NONE);
-    const zoneSpread = props.spreadAcrossZones ?? Spreading.NONE;
-    const hostTerm = { labelSelector: { matchExpressions: selectorExpressions }, topologyKey: 'kubernetes.io/hostname' };
-    const affinity: k8s.Affinity | undefined = nodeSpread === Spreading.NONE ? undefined : {
-      podAntiAffinity: nodeSpread === Spreading.REQUIRED
-        ? { requiredDuringSchedulingIgnoredDuringExecution: [hostTerm] }
-        : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: hostTerm }] },
-    };
-    const topologySpreadConstraints: k8s.TopologySpreadConstraint[] | undefined = zoneSpread === Spreading.NONE ? undefined : [{
-      maxSkew: 1,
-      topologyKey: 'topology.kubernetes.io/zone',
-      whenUnsatisfiable: zoneSpread === Spreading.REQUIRED ? 'DoNotSchedule' : 'ScheduleAnyway',
-      labelSelector: { matchLabels: this.selectorLabels },
-    }];
-
     this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
-      metadata: metadata(name),
-      spec: {
-        serviceName: this.serviceName,
-        replicas: this.replicas,
-        ordinals: this.startOrdinal !== 0 ? { start: this.startOrdinal } : undefined,
-        selector: { matchLabels: this.selectorLabels },
-        podManagementPolicy: props.podManagementPolicy ?? kplus.PodManagementPolicy.ORDERED_READY,
-        updateStrategy: strategy.type === UpdateStrategyType.ON_DELETE ? { type: UpdateStrategyType.ON_DELETE } : {
-          type: UpdateStrategyType.ROLLING_UPDATE,
-          rollingUpdate: strategy.partition !== undefined || strategy.maxUnavailable !== undefined ? {
-            partition: strategy.partition,
-            maxUnavailable: strategy.maxUnavailable !== undefined ? k8s.IntOrString.fromNumber(strategy.maxUnavailable) : undefined,
-          } : undefined,
-        },
-        minReadySeconds: props.minReady?.toSeconds(),
-        revisionHistoryLimit: props.revisionHistoryLimit,
-        persistentVolumeClaimRetentionPolicy: {
-          whenDeleted: props.claimRetentionWhenDeleted ?? ClaimRetention.RETAIN,
-          whenScaled: props.claimRetentionWhenScaled ?? ClaimRetention.RETAIN,
-        },
-        template: {
-          metadata: {
-            labels,
-            annotations: props.podAnnotations && Object.keys(props.podAnnotations).length > 0 ? { ...props.podAnnotations } : undefined,
-          },
-          spec: {
-            serviceAccountName: props.serviceAccountName,
-            automountServiceAccountToken: props.automountServiceAccountToken ?? false,
-            terminationGracePeriodSeconds: props.terminationGracePeriod?.toSeconds(),
-            securityContext: {
-              runAsNonRoot: podSc.ensureNonRoot ?? true,
-              runAsUser: podSc.user,
-              runAsGroup: podSc.group,
-              fsGroup: podSc.fsGroup,
-              fsGroupChangePolicy: podSc.fsGroupChangePolicy,
-              sysctls: podSc.sysctls?.map(s => ({ name: s.name, value: s.value })),
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            affinity,
-            topologySpreadConstraints,
-            initContainers: inits.length > 0 ? inits.map(c => c.container) : undefined,
-            containers: [main, ...sidecars].map(c => c.container),
-            volumes: volumes.length > 0 ? volumes : undefined,
-          },
-        },
-        volumeClaimTemplates: this.volumeClaims.length > 0 ? this.volumeClaims.map(c => ({
-          metadata: { name: c.name },
-          spec: {
-            accessModes: claimAccessModes(c).map(m => `${m}`),
-            storageClassName: claimStorageClassName(c),
-            resources: { requests: { storage: sizeQuantity(c.size) } },
-          },
-        })) : undefined,
-      },
+      metadata: this.metadata(name),
+      spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
 
-    // disruption budget
-    const budget = props.disruptionBudget ?? {};
-    const wantsBudget = budget.enabled ?? (this.replicas > 1 || props.disruptionBudget !== undefined);
-    if (wantsBudget) {
-      if (budget.maxUnavailable !== undefined && budget.minAvailable !== undefined) {
-        throw invalid(this, 'disruptionBudget', { maxUnavailable: budget.maxUnavailable, minAvailable: budget.minAvailable },
-          'give either maxUnavailable or minAvailable, not both');
-      }
-      if (budget.maxUnavailable !== undefined) {
-        checkInteger(this, 'disruptionBudget.maxUnavailable', budget.maxUnavailable, 0);
-        if (budget.maxUnavailable === 0) {
-          throw invalid(this, 'disruptionBudget.maxUnavailable', 0,
-            'a budget that allows no disruption blocks every node drain and cluster upgrade forever; use at least 1');
-        }
-      }
-      if (budget.minAvailable !== undefined) {
-        checkInteger(this, 'disruptionBudget.minAvailable', budget.minAvailable, 0);
-        if (budget.minAvailable >= this.replicas) {
-          throw invalid(this, 'disruptionBudget.minAvailable', budget.minAvailable,
-            `with ${this.replicas} replica(s) this allows no disruption, which blocks every node drain and cluster upgrade forever; use at most ${Math.max(this.replicas - 1, 0)}`);
-        }
-      }
-      const pdbName = budget.name ?? `${name}-pdb`;
-      checkDnsSubdomain(this, 'disruptionBudget.name', pdbName);
-      this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-        metadata: metadata(pdbName),
-        spec: {
-          selector: { matchLabels: this.selectorLabels },
-          minAvailable: budget.minAvailable !== undefined ? k8s.IntOrString.fromNumber(budget.minAvailable) : undefined,
-          maxUnavailable: budget.minAvailable === undefined ? k8s.IntOrString.fromNumber(budget.maxUnavailable ?? 1) : undefined,
-        },
-      });
+    this.disruptionBudget = this.createBudget();
+    this.node.addValidation({ validate: () => this.validateLate() });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Adding to the app after construction
+
+  /**
+   * Adds an environment variable to the main container, after those it already has (Kubernetes
+   * expands `$(NAME)` only to variables defined earlier).
+   */
+  public addEnv(name: string, value: kplus.EnvValue): void {
+    checkEnvName(this.errors, 'env name', name);
+    if (this.main.env.some(e => e.name === name)) {
+      throw invalid(this.errors, 'env name', name, `the ${this.containerName} container already has this variable; names must be unique within a container`);
     }
+    this.main.env.push({ name, value });
+  }
+
+  /**
+   * Adds a container that runs beside the main container.
+   */
+  public addSidecar(sidecar: SidecarProps): void {
+    this.sidecars.push(this.containerState(sidecar, `sidecars[${this.sidecars.length}]`));
+  }
+
+  /**
+   * Adds a container that runs to completion before the main container starts, after the init
+   * containers the app already has.
+   */
+  public addInitContainer(container: SidecarProps): void {
+    this.initContainers.push(this.containerState(container, `initContainers[${this.initContainers.length}]`));
+  }
+
+  /**
+   * Adds a volume to the pods; mount it with `mountVolume`.
+   */
+  public addVolume(volume: PodVolume): void {
+    checkDnsLabel(this.errors, 'volume name', volume.name);
+    if (this.volumeNames().includes(volume.name)) {
+      throw invalid(this.errors, 'volume name', volume.name, 'the pods already have a volume (or claim) of this name; volume names must be unique');
+    }
+    if (volume.kind !== PodVolumeKind.EMPTY_DIR) {
+      checkDnsSubdomain(this.errors, `volume ${volume.name} source name`, volume.sourceName!);
+    }
+    this.extraVolumes.push(volume);
+  }
+
+  /**
+   * Mounts a volume of the pods (a claim template or a volume added with `addVolume`) into a
+   * container.
+   */
+  public mountVolume(volume: string, path: string, options: VolumeMountOptions = {}): void {
+    const known = [...this.volumeClaims.map(c => c.name), ...this.extraVolumes.map(v => v.name)];
+    if (!known.includes(volume)) {
+      throw invalid(this.errors, 'volume', volume, `is neither a claim nor a volume added with addVolume (have: ${known.join(', ') || 'none'})`);
+    }
+    checkAbsolutePath(this.errors, 'mount path', path);
+    if (options.subPath !== undefined && (options.subPath.startsWith('/') || options.subPath.split('/').includes('..'))) {
+      throw invalid(this.errors, 'subPath', options.subPath, "must be a relative path without '..'");
+    }
+    const target = this.findContainer(options.container);
+    if (this.volumeClaims.some(c => c.name === volume)) {
+      target.claimMounts.push({ claim: volume, path, subPath: options.subPath, readOnly: options.readOnly });
+    } else {
+      target.extraMounts.push({ name: volume, mountPath: path, subPath: options.subPath, readOnly: options.readOnly });
+    }
+  }
+
+  /**
+   * Adds an annotation to the pods (the pod template). Changing it later rolls every pod.
+   */
+  public addPodAnnotation(key: string, value: string): void {
+    if (typeof key !== 'string' || key === '' || this.props.podAnnotations?.[key] !== undefined || this.extraPodAnnotations[key] !== undefined) {
+      throw invalid(this.errors, 'pod annotation', key, 'must be a new, non-empty annotation key');
+    }
+    this.extraPodAnnotations[key] = value;
+  }
+
+  /**
+   * Adds a generated configuration file to the main container (or another container), read-only.
+   * The files are kept in one ConfigMap (`configMapName`), and a checksum of their content is a pod
+   * annotation (`checksum/config`), so changing a file rolls the pods, which then read it.
+   *
+   * @param path absolute path of the file in the container, e.g. `/conf/zoo.cfg`
+   * @param content the file's text
+   */
+  public addConfigFile(path: string, content: string, options: ConfigFileOptions = {}): void {
+    checkAbsolutePath(this.errors, 'config file path', path);
+    const slash = path.lastIndexOf('/');
+    const directory = path.slice(0, slash) || '/';
+    const key = path.slice(slash + 1);
+    if (!/^[-._a-zA-Z0-9]+$/.test(key)) {
+      throw invalid(this.errors, 'config file path', path, "must end in a file name of letters, digits, '-', '_' and '.'");
+    }
+    if (this.configFiles.some(f => f.key === key)) {
+      throw invalid(this.errors, 'config file path', path, 'the app already has a configuration file of this name; file names must be unique');
+    }
+    if (typeof content !== 'string') {
+      throw invalid(this.errors, 'config file content', content, 'must be a string');
+    }
+    const target = this.findContainer(options.container);
+    this.configFiles.push({ key, directory, content });
+    const volumeName = this.configVolumeName(target.name, directory);
+    if (!target.extraMounts.some(m => m.name === volumeName)) {
+      target.extraMounts.push({ name: volumeName, mountPath: directory, readOnly: true });
+    }
+    if (!this.configMapObject) {
+      this.configMapObject = new k8s.KubeConfigMap(this, 'Config', {
+        metadata: this.metadata(this.configMapName),
+        data: Lazy.any({ produce: () => Object.fromEntries(this.configFiles.map(f => [f.key, f.content])) }),
+      });
+      // Written before the StatefulSet, whose pods mount it.
+      this.statefulSet.node.addDependency(this.configMapObject);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Identity
+
+  /** The ConfigMap of the files added with `addConfigFile`, if any. */
+  public get configMap(): ApiObject | undefined {
+    return this.configMapObject;
   }
 
   /** Pod names in start order (`<name>-<ordinal>`). */
   public get podNames(): string[] {
-    return this.ordinals().map(o => this.podName(o));
+    return this.identity.podNames;
   }
 
   /** Stable DNS names of the pods, in start order. */
   public get podDnsNames(): string[] {
-    return this.ordinals().map(o => this.podDnsName(o));
+    return this.identity.podDnsNames;
   }
 
   /** DNS name of the headless Service (`<service>.<namespace>.svc.<domain>`). */
   public get serviceDnsName(): string {
-    return `${this.serviceName}.${this.namespace}.svc.${this.clusterDomain}`;
+    return this.identity.serviceDnsName;
   }
 
   /**
@@ -740,7 +502,7 @@ export class StatefulApp extends Construct {
    */
   public podName(ordinal: number): string {
     this.checkOrdinal(ordinal);
-    return `${this.name}-${ordinal}`;
+    return this.identity.podNames[ordinal - this.startOrdinal];
   }
 
   /**
@@ -748,7 +510,8 @@ export class StatefulApp extends Construct {
    * `<pod>.<service>.<namespace>.svc.<cluster domain>`.
    */
   public podDnsName(ordinal: number): string {
-    return `${this.podName(ordinal)}.${this.serviceDnsName}`;
+    this.checkOrdinal(ordinal);
+    return this.identity.podDnsName(ordinal);
   }
 
   /**
@@ -756,10 +519,8 @@ export class StatefulApp extends Construct {
    * (`<claim>-<statefulset>-<ordinal>`).
    */
   public claimNames(claim: string): string[] {
-    if (!this.volumeClaims.some(c => c.name === claim)) {
-      throw invalid(this, 'claim', claim, `is not a volume claim of this app (claims: ${this.volumeClaims.map(c => c.name).join(', ') || 'none'})`);
-    }
-    return this.podNames.map(p => `${claim}-${p}`);
+    this.volumeClaim(claim);
+    return this.identity.claimNames(claim);
   }
 
   /**
@@ -768,17 +529,17 @@ export class StatefulApp extends Construct {
   public volumeClaim(claim: string): VolumeClaimProps {
     const found = this.volumeClaims.find(c => c.name === claim);
     if (!found) {
-      throw invalid(this, 'claim', claim, `is not a volume claim of this app (claims: ${this.volumeClaims.map(c => c.name).join(', ') || 'none'})`);
+      throw invalid(this.errors, 'claim', claim, `is not a volume claim of this app (claims: ${this.volumeClaims.map(c => c.name).join(', ') || 'none'})`);
     }
     return found;
   }
 
   /**
-   * Name of the StorageClass the claim asks for (from its `storageClass` or `storageClassName`);
-   * `undefined` when the claim leaves it to the cluster's default class.
+   * Name of the StorageClass the claim asks for; `undefined` when the claim leaves it to the
+   * cluster's default class.
    */
   public claimStorageClassName(claim: string): string | undefined {
-    return claimStorageClassName(this.volumeClaim(claim));
+    return this.volumeClaim(claim).storageClass?.storageClassName;
   }
 
   /**
@@ -788,43 +549,369 @@ export class StatefulApp extends Construct {
     return claimAccessModes(this.volumeClaim(claim));
   }
 
-  private ordinals(): number[] {
-    return Array.from({ length: this.replicas }, (_, i) => this.startOrdinal + i);
+  // ---------------------------------------------------------------------------------------------
+  // Checks
+
+  private checkClaims(claims: VolumeClaimProps[]): VolumeClaimProps[] {
+    const errors = this.errors;
+    const result = claims.map((c, i) => {
+      checkDnsLabel(errors, `volumeClaims[${i}].name`, c.name);
+      if (!c.size || !(sizeBytes(c.size) > 0)) {
+        throw invalid(errors, `volumeClaims[${i}].size`, c.size ? c.size.asString() : c.size, 'must be greater than zero, e.g. Size.gibibytes(1)');
+      }
+      if (c.mountPath !== undefined) {
+        checkAbsolutePath(errors, `volumeClaims[${i}].mountPath`, c.mountPath);
+      }
+      if (c.accessModes !== undefined && c.accessModes.length === 0) {
+        throw invalid(errors, `volumeClaims[${i}].accessModes`, c.accessModes, 'give at least one access mode, e.g. READ_WRITE_ONCE');
+      }
+      // The app's storageClass is the default of every claim that names none.
+      return { ...c, storageClass: c.storageClass ?? this.props.storageClass };
+    });
+    const dupClaim = firstDuplicate(result.map(c => c.name));
+    if (dupClaim !== undefined) {
+      throw invalid(errors, 'volumeClaims', dupClaim, 'claim names must be unique');
+    }
+    return result;
   }
 
-  private checkOrdinal(ordinal: number) {
-    if (!Number.isInteger(ordinal) || ordinal < this.startOrdinal || ordinal >= this.startOrdinal + this.replicas) {
-      throw invalid(this, 'ordinal', ordinal,
-        `must be an integer from ${this.startOrdinal} to ${this.startOrdinal + this.replicas - 1} (the app's pods)`);
+  private checkUpdateStrategy(strategy: UpdateStrategy | undefined) {
+    if (strategy?.partition !== undefined) {
+      checkInteger(this.errors, 'updateStrategy.partition', strategy.partition, 0);
+    }
+    if (strategy?.maxUnavailable !== undefined) {
+      checkInteger(this.errors, 'updateStrategy.maxUnavailable', strategy.maxUnavailable, 1);
     }
   }
 
   private checkServicePorts(field: string, ports: kplus.ServicePort[]) {
+    const errors = this.errors;
     ports.forEach((p, i) => {
-      checkInteger(this, `${field}[${i}].port`, p.port, 1, 65535);
+      checkInteger(errors, `${field}[${i}].port`, p.port, 1, 65535);
       if (p.name !== undefined) {
-        checkPortName(this, `${field}[${i}].name`, p.name);
+        checkPortName(errors, `${field}[${i}].name`, p.name);
       } else if (ports.length > 1) {
-        throw invalid(this, `${field}[${i}].name`, p.name, 'a Service with more than one port needs a name on every port');
+        throw invalid(errors, `${field}[${i}].name`, p.name, 'a Service with more than one port needs a name on every port');
       }
     });
     const dupName = firstDuplicate(ports.filter(p => p.name !== undefined).map(p => p.name));
     if (dupName !== undefined) {
-      throw invalid(this, field, dupName, 'port names must be unique');
+      throw invalid(errors, field, dupName, 'port names must be unique');
     }
     const dupPort = firstDuplicate(ports.map(p => `${p.port}/${p.protocol ?? 'TCP'}`));
     if (dupPort !== undefined) {
-      throw invalid(this, field, dupPort, 'port numbers must be unique');
+      throw invalid(errors, field, dupPort, 'port numbers must be unique');
     }
   }
+
+  private checkOrdinal(ordinal: number) {
+    if (!Number.isInteger(ordinal) || ordinal < this.startOrdinal || ordinal >= this.startOrdinal + this.replicas) {
+      throw invalid(this.errors, 'ordinal', ordinal,
+        `must be an integer from ${this.startOrdinal} to ${this.startOrdinal + this.replicas - 1} (the app's pods)`);
+    }
+  }
+
+  /** What can only be checked once everything has been added: runs at synthesis. */
+  private validateLate(): string[] {
+    const all = [this.main, ...this.sidecars, ...this.initContainers];
+    const mounted = new Set(all.flatMap(c => c.claimMounts.map(m => m.claim)));
+    const unmounted = this.volumeClaims.find(c => !mounted.has(c.name));
+    if (unmounted !== undefined) {
+      throw invalid(this.errors, 'volumeClaims', unmounted.name,
+        'claim is mounted nowhere: give it a mountPath, mount it with a container\'s claimMounts, or call mountVolume');
+    }
+    const dupVolume = firstDuplicate(this.volumeNames());
+    if (dupVolume !== undefined) {
+      throw invalid(this.errors, 'volume names', dupVolume,
+        'two volumes of the pod have this name (a claim, a writable directory, a ConfigMap mount or an added volume); rename one');
+    }
+    for (const c of all) {
+      const seen = new Map<string, string>();
+      for (const m of allMounts(c)) {
+        const p = m.mountPath.replace(/\/+$/, '') || '/';
+        const other = seen.get(p);
+        if (other !== undefined) {
+          throw invalid(this.errors, `${c.field} mount path`, p,
+            `volumes "${other}" and "${m.name}" are both mounted there; mount each at its own path`);
+        }
+        seen.set(p, m.name);
+      }
+    }
+    return [];
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Rendering
+
+  private metadata(objectName: string) {
+    return { name: objectName, namespace: this.props.namespace, labels: this.labels };
+  }
+
+  private claimNameSet(): Set<string> {
+    return new Set(this.volumeClaims.map(c => c.name));
+  }
+
+  private containerState(c: SidecarProps, field: string): ContainerState {
+    if (c.name === undefined) {
+      throw invalid(this.errors, `${field}.name`, c.name, 'sidecars and init containers need a name');
+    }
+    const taken = [this.main, ...this.sidecars, ...this.initContainers].map(s => s.name);
+    if (taken.includes(c.name)) {
+      throw invalid(this.errors, `${field}.name`, c.name, 'container names must be unique within the pod');
+    }
+    const resources = mergeResources(c.resources, DEFAULT_RESOURCES)!;
+    checkResources(this.errors, `${field}.resources`, resources);
+    const state: ContainerState = {
+      field,
+      name: c.name,
+      props: c,
+      resources,
+      security: c.containerSecurity ?? {},
+      env: [...(c.env ?? [])],
+      claimMounts: [...(c.claimMounts ?? [])],
+      extraMounts: [],
+      defaultProbes: false,
+    };
+    checkContainer(this.errors, state, this.claimNameSet());
+    return state;
+  }
+
+  private findContainer(name: string | undefined): ContainerState {
+    if (name === undefined) return this.main;
+    const all = [this.main, ...this.sidecars, ...this.initContainers];
+    const found = all.find(c => c.name === name);
+    if (!found) {
+      throw invalid(this.errors, 'container', name, `is not a container of the app (have: ${all.map(c => c.name).join(', ')})`);
+    }
+    return found;
+  }
+
+  private configVolumeName(containerName: string, directory: string): string {
+    return containerVolumeName(containerName, directory);
+  }
+
+  private volumeNames(): string[] {
+    const all = [this.main, ...this.sidecars, ...this.initContainers];
+    return [
+      ...this.volumeClaims.map(c => c.name),
+      ...all.flatMap(c => ownVolumes(c).volumes.map(v => v.name)),
+      ...this.extraVolumes.map(v => v.name),
+      ...this.configVolumes().map(v => v.name),
+    ];
+  }
+
+  private configVolumes(): k8s.Volume[] {
+    if (this.configFiles.length === 0) return [];
+    const directories = [...new Set(this.configFiles.map(f => f.directory))];
+    const all = [this.main, ...this.sidecars, ...this.initContainers];
+    const volumes: k8s.Volume[] = [];
+    for (const c of all) {
+      for (const dir of directories) {
+        const volumeName = this.configVolumeName(c.name, dir);
+        if (!c.extraMounts.some(m => m.name === volumeName)) continue;
+        // One directory: the whole ConfigMap; several: each directory gets its own files.
+        const items = directories.length > 1
+          ? this.configFiles.filter(f => f.directory === dir).map(f => ({ key: f.key, path: f.key }))
+          : undefined;
+        volumes.push({ name: volumeName, configMap: { name: this.configMapName, items } });
+      }
+    }
+    return volumes;
+  }
+
+  private renderVolumes(): k8s.Volume[] {
+    const all = [this.main, ...this.sidecars, ...this.initContainers];
+    return [
+      ...all.flatMap(c => ownVolumes(c).volumes),
+      ...this.configVolumes(),
+      ...this.extraVolumes.map(renderPodVolume),
+    ];
+  }
+
+  private renderPodAnnotations(): { [key: string]: string } | undefined {
+    const annotations: { [key: string]: string } = { ...this.props.podAnnotations, ...this.extraPodAnnotations };
+    if (this.configFiles.length > 0) {
+      const hash = createHash('sha256');
+      for (const f of [...this.configFiles].sort((a, b) => a.key.localeCompare(b.key))) {
+        hash.update(`${f.key}\0${f.content}\0`);
+      }
+      annotations['checksum/config'] = hash.digest('hex');
+    }
+    return Object.keys(annotations).length > 0 ? annotations : undefined;
+  }
+
+  private renderSpec(): k8s.StatefulSetSpec {
+    const props = this.props;
+    const podSc = props.podSecurity ?? {};
+    const selectorExpressions = Object.entries(this.selectorLabels)
+      .map(([key, value]) => ({ key, operator: 'In', values: [value] }));
+    const nodeSpread = props.spreadAcrossNodes ?? (this.replicas > 1 ? Spreading.PREFERRED : Spreading.NONE);
+    const zoneSpread = props.spreadAcrossZones ?? Spreading.NONE;
+    const hostTerm = { labelSelector: { matchExpressions: selectorExpressions }, topologyKey: 'kubernetes.io/hostname' };
+    const strategy = props.updateStrategy ?? UpdateStrategy.rollingUpdate();
+    const volumes = this.renderVolumes();
+    return {
+      serviceName: this.serviceName,
+      replicas: this.replicas,
+      ordinals: this.startOrdinal !== 0 ? { start: this.startOrdinal } : undefined,
+      selector: { matchLabels: this.selectorLabels },
+      podManagementPolicy: props.podManagementPolicy ?? kplus.PodManagementPolicy.ORDERED_READY,
+      updateStrategy: strategy.type === UpdateStrategyType.ON_DELETE ? { type: UpdateStrategyType.ON_DELETE } : {
+        type: UpdateStrategyType.ROLLING_UPDATE,
+        rollingUpdate: strategy.partition !== undefined || strategy.maxUnavailable !== undefined ? {
+          partition: strategy.partition,
+          maxUnavailable: strategy.maxUnavailable !== undefined ? k8s.IntOrString.fromNumber(strategy.maxUnavailable) : undefined,
+        } : undefined,
+      },
+      minReadySeconds: props.minReady?.toSeconds(),
+      revisionHistoryLimit: props.revisionHistoryLimit,
+      persistentVolumeClaimRetentionPolicy: {
+        whenDeleted: props.claimRetentionWhenDeleted ?? ClaimRetention.RETAIN,
+        whenScaled: props.claimRetentionWhenScaled ?? ClaimRetention.RETAIN,
+      },
+      template: {
+        metadata: { labels: this.labels, annotations: this.renderPodAnnotations() },
+        spec: {
+          serviceAccountName: props.serviceAccountName,
+          automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+          terminationGracePeriodSeconds: props.terminationGracePeriod?.toSeconds(),
+          securityContext: {
+            runAsNonRoot: podSc.ensureNonRoot ?? true,
+            runAsUser: podSc.user,
+            runAsGroup: podSc.group,
+            fsGroup: podSc.fsGroup,
+            fsGroupChangePolicy: podSc.fsGroupChangePolicy,
+            sysctls: podSc.sysctls?.map(s => ({ name: s.name, value: s.value })),
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          affinity: nodeSpread === Spreading.NONE ? undefined : {
+            podAntiAffinity: nodeSpread === Spreading.REQUIRED
+              ? { requiredDuringSchedulingIgnoredDuringExecution: [hostTerm] }
+              : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: hostTerm }] },
+          },
+          topologySpreadConstraints: zoneSpread === Spreading.NONE ? undefined : [{
+            maxSkew: 1,
+            topologyKey: 'topology.kubernetes.io/zone',
+            whenUnsatisfiable: zoneSpread === Spreading.REQUIRED ? 'DoNotSchedule' : 'ScheduleAnyway',
+            labelSelector: { matchLabels: this.selectorLabels },
+          }],
+          initContainers: this.initContainers.length > 0 ? this.initContainers.map(renderContainer) : undefined,
+          containers: [this.main, ...this.sidecars].map(renderContainer),
+          volumes: volumes.length > 0 ? volumes : undefined,
+        },
+      },
+      volumeClaimTemplates: this.volumeClaims.length > 0 ? this.volumeClaims.map(c => ({
+        metadata: { name: c.name },
+        spec: {
+          accessModes: claimAccessModes(c).map(m => `${m}`),
+          storageClassName: c.storageClass?.storageClassName,
+          resources: { requests: { storage: sizeQuantity(c.size) } },
+        },
+      })) : undefined,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Disruption budget
+
+  private createBudget(): ApiObject | undefined {
+    const errors = this.errors;
+    const n = this.replicas;
+    const quorum = this.props.quorum ?? false;
+    const tolerance = quorum ? toleratedFailures(n) : Math.max(n - 1, 0);
+    let budget = this.props.disruptionBudget;
+    const noTolerance = () => n <= 1
+      ? 'a single member has no fault tolerance: any budget either lets a drain stop it or blocks every drain; '
+        + 'give DisruptionBudget.none(), or run 3 members'
+      : `${n} members tolerate no failure (a quorum is ${quorumOf(n)}): any budget either lets a drain break the quorum `
+        + 'or blocks every drain; run an odd number of members, or give DisruptionBudget.none() for this resize step';
+    if (budget === undefined) {
+      if (n <= 1) return undefined;
+      if (tolerance === 0) {
+        throw invalid(errors, 'disruptionBudget', '(default: maxUnavailable 1)', noTolerance());
+      }
+      budget = DisruptionBudget.maxUnavailable(1);
+    }
+    if (!(budget instanceof DisruptionBudget)) {
+      throw invalid(errors, 'disruptionBudget', budget,
+        'must be DisruptionBudget.maxUnavailable(n), DisruptionBudget.minAvailable(n) or DisruptionBudget.none()');
+    }
+    if (budget.kind === DisruptionBudgetKind.NONE) return undefined;
+    if (quorum && tolerance === 0) {
+      throw invalid(errors, 'disruptionBudget', describeBudget(budget), noTolerance());
+    }
+    const count = budget.count!;
+    if (budget.kind === DisruptionBudgetKind.MAX_UNAVAILABLE) {
+      checkInteger(errors, 'disruptionBudget.maxUnavailable', count, 0);
+      if (count === 0) {
+        throw invalid(errors, 'disruptionBudget.maxUnavailable', 0,
+          'a budget that allows no disruption blocks every node drain and cluster upgrade forever; use at least 1');
+      }
+      if (quorum && count > tolerance) {
+        throw invalid(errors, 'disruptionBudget.maxUnavailable', count,
+          `would let a drain break the quorum: ${n} members need ${quorumOf(n)} for a quorum, so at most ${tolerance} may be down at once; `
+          + `use 1${tolerance > 1 ? `..${tolerance}` : ''}`);
+      }
+    } else {
+      checkInteger(errors, 'disruptionBudget.minAvailable', count, 0);
+      if (quorum && count < quorumOf(n)) {
+        throw invalid(errors, 'disruptionBudget.minAvailable', count,
+          `would let a drain break the quorum: ${n} members need ${quorumOf(n)} for a quorum; use at least ${quorumOf(n)}`);
+      }
+      if (count >= n) {
+        throw invalid(errors, 'disruptionBudget.minAvailable', count,
+          `with ${n} replica(s) this allows no disruption, which blocks every node drain and cluster upgrade forever; use at most ${Math.max(n - 1, 0)}`);
+      }
+    }
+    const pdbName = budget.name ?? `${this.name}-pdb`;
+    checkDnsSubdomain(errors, 'disruptionBudget.name', pdbName);
+    const max = budget.kind === DisruptionBudgetKind.MAX_UNAVAILABLE;
+    return new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata: this.metadata(pdbName),
+      spec: {
+        selector: { matchLabels: this.selectorLabels },
+        minAvailable: max ? undefined : k8s.IntOrString.fromNumber(count),
+        maxUnavailable: max ? k8s.IntOrString.fromNumber(count) : undefined,
+      },
+    });
+  }
+}
+
+/**
+ * Options of a generated configuration file.
+ */
+export interface ConfigFileOptions {
+  /**
+   * Name of the container that reads the file.
+   *
+   * @default - the main container
+   */
+  readonly container?: string;
+}
+
+function describeBudget(budget: DisruptionBudget): string {
+  return budget.kind === DisruptionBudgetKind.MAX_UNAVAILABLE ? `maxUnavailable ${budget.count}` : `minAvailable ${budget.count}`;
 }
 
 function claimAccessModes(claim: VolumeClaimProps): kplus.PersistentVolumeAccessMode[] {
   return [...(claim.accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE])];
 }
 
-function claimStorageClassName(claim: VolumeClaimProps): string | undefined {
-  return claim.storageClass?.storageClassName ?? claim.storageClassName;
+function renderPodVolume(v: PodVolume): k8s.Volume {
+  switch (v.kind) {
+    case PodVolumeKind.CONFIG_MAP:
+      return { name: v.name, configMap: { name: v.sourceName } };
+    case PodVolumeKind.SECRET:
+      return { name: v.name, secret: { secretName: v.sourceName, defaultMode: 0o400 } };
+    default:
+      return {
+        name: v.name,
+        emptyDir: v.memory || v.sizeLimit ? {
+          medium: v.memory ? 'Memory' : undefined,
+          sizeLimit: v.sizeLimit ? sizeQuantity(v.sizeLimit) : undefined,
+        } : {},
+      };
+  }
 }
 
 function renderServicePorts(ports: kplus.ServicePort[]): k8s.ServicePort[] {

@@ -2,8 +2,9 @@ import { ApiObject, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { AppContainerProps, LinuxCapability } from './container';
+import { LinuxCapability, SidecarProps } from './container';
 import { clusterScoped } from './private/cluster-scoped';
+import { claimName, ordinalsOf, staticVolumeName } from './private/identity';
 import { sizeBytes, sizeQuantity } from './private/render-container';
 import { StatefulApp } from './stateful-app';
 import {
@@ -22,7 +23,7 @@ export interface StaticVolumeSetProps {
 
   /**
    * Name of the app's volume claim (one of its `volumeClaims`) the volumes are made for. The claim
-   * must name a StorageClass (`storageClass`, or `storageClassName`, `''` for none); the volumes
+   * must name a StorageClass (`storageClass`: a class, or `StorageClass.none()`); the volumes
    * carry the same class name.
    */
   readonly claim: string;
@@ -66,6 +67,34 @@ export interface StaticVolumeSetProps {
    * @default - the app's selector labels
    */
   readonly labels?: { [key: string]: string };
+}
+
+/**
+ * How a static volume set chooses the directory (hostPath) or export (NFS) of each volume.
+ */
+export class VolumePaths {
+  /**
+   * One directory per replica under `basePath`: `<basePath>/<namespace>-<claim>-<statefulset>-<ordinal>`,
+   * named after the claim it is bound to (the namespace keeps apps of the same name in different
+   * namespaces apart).
+   */
+  public static under(basePath: string): VolumePaths {
+    return new VolumePaths(basePath, undefined);
+  }
+
+  /**
+   * The given directories, in ordinal order (the first for the pod with the app's first ordinal).
+   * At least one per replica; entries beyond the replicas make volumes for the pods a scale-up adds.
+   */
+  public static of(paths: string[]): VolumePaths {
+    return new VolumePaths(undefined, [...paths]);
+  }
+
+  private constructor(
+    /** The base directory of `under()`. */
+    public readonly basePath?: string,
+    /** The directories of `of()`. */
+    public readonly paths?: string[]) {}
 }
 
 /**
@@ -137,7 +166,7 @@ export interface VolumeSource {
  * each volume is at least as large as the claim's request and offers all its access modes, which
  * Kubernetes requires before it binds.
  *
- * **Count.** The set makes one volume per entry of `paths`, or one per replica with `basePath`.
+ * **Count.** The set makes one volume per entry of `VolumePaths.of()`, or one per replica with `VolumePaths.under()`.
  * Fewer volumes than replicas is an error (the pods without a volume would stay Pending). More
  * entries than replicas are allowed: the extra volumes are pre-bound to the claims of the pods a
  * scale-up adds, and keep the volumes of pods removed by a scale-down.
@@ -149,7 +178,7 @@ export interface VolumeSource {
  * **Ownership.** hostPath and NFS volumes ignore the pod's `fsGroup`: a new directory belongs to
  * root (hostPath `DirectoryOrCreate`) or to whoever owns the export (NFS), and an image that runs
  * as a non-root user cannot write to it. Either prepare the directories on the node or server, or
- * add `StaticVolumeSet.ownershipInitContainer()` to the app's `initContainers`.
+ * add `StaticVolumeSet.ownershipInitContainer()` to the app's `initContainers` (or `addInitContainer`).
  */
 export abstract class StaticVolumeSet extends Construct {
   /**
@@ -163,7 +192,7 @@ export abstract class StaticVolumeSet extends Construct {
    * then `chown` fails and the pod stays in `Init:Error`; either export with `no_root_squash`, or
    * skip this container and run `chown <user>:<group> <export>` on the NFS server once.
    */
-  public static ownershipInitContainer(options: OwnershipInitContainerOptions): AppContainerProps {
+  public static ownershipInitContainer(options: OwnershipInitContainerOptions): SidecarProps {
     const where = 'StaticVolumeSet.ownershipInitContainer()';
     checkInteger(where, 'user', options.user, 0);
     const group = options.group ?? options.user;
@@ -179,7 +208,7 @@ export abstract class StaticVolumeSet extends Construct {
         cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(500) },
         memory: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
       },
-      securityContext: {
+      containerSecurity: {
         ensureNonRoot: false,
         user: 0,
         group: 0,
@@ -224,7 +253,7 @@ export abstract class StaticVolumeSet extends Construct {
       throw invalid(this, 'claim', this.claim,
         'names no StorageClass, so the cluster\'s default class is filled in and its provisioner may create new, empty '
         + 'volumes instead of binding these. Give the claim storageClass (e.g. a StorageClass with provisioner '
-        + 'StorageClass.NO_PROVISIONER), or storageClassName "" for volumes without a class');
+        + 'StorageClass.NO_PROVISIONER), or StorageClass.none() for volumes without a class');
     }
     this.storageClassName = className;
 
@@ -273,24 +302,22 @@ export abstract class StaticVolumeSet extends Construct {
   }
 
   /**
-   * The path of each volume: the explicit `paths`, or `<basePath>/<namespace>-<claim name>` for each
-   * replica.
-   * Checks that exactly one of them is given, that the paths are absolute, and that there is a
-   * volume for every replica.
+   * The path of each volume: the given paths, or `<basePath>/<namespace>-<claim name>` for each
+   * replica. Checks that the paths are absolute and that there is a volume for every replica.
    * @internal
    */
-  protected _volumePaths(basePath: string | undefined, paths: string[] | undefined): string[] {
-    if ((basePath === undefined) === (paths === undefined)) {
-      throw invalid(this, 'paths', paths,
-        `give either basePath (one directory per pod under it) or paths (one per pod), not ${basePath === undefined ? 'neither' : 'both'}`);
+  protected _volumePaths(paths: VolumePaths): string[] {
+    if (!(paths instanceof VolumePaths)) {
+      throw invalid(this, 'paths', paths, 'must be VolumePaths.under(basePath) or VolumePaths.of([...])');
     }
     let result: string[];
-    if (basePath !== undefined) {
-      checkAbsolutePath(this, 'basePath', basePath);
-      const base = basePath.replace(/\/+$/, '');
-      result = this.ordinals(this.app.replicas).map(o => `${base}/${this.app.namespace}-${this.claimName(o)}`);
+    if (paths.basePath !== undefined) {
+      checkAbsolutePath(this, 'paths.basePath', paths.basePath);
+      const base = paths.basePath.replace(/\/+$/, '');
+      result = ordinalsOf(this.app.startOrdinal, this.app.replicas)
+        .map(o => `${base}/${staticVolumeName(this.app.namespace, this.claim, this.app.name, o)}`);
     } else {
-      result = [...paths!];
+      result = [...(paths.paths ?? [])];
       result.forEach((p, i) => checkAbsolutePath(this, `paths[${i}]`, p));
     }
     // The app's replicas are fixed when it is constructed, so this is checked here rather than in a
@@ -310,9 +337,9 @@ export abstract class StaticVolumeSet extends Construct {
    * @internal
    */
   protected _createVolumes(sources: VolumeSource[]): void {
-    const ordinals = this.ordinals(sources.length);
+    const ordinals = ordinalsOf(this.app.startOrdinal, sources.length);
     const claimNames = ordinals.map(o => this.claimName(o));
-    const names = this.props.volumeNames ?? claimNames.map(c => `${this.app.namespace}-${c}`);
+    const names = this.props.volumeNames ?? ordinals.map(o => staticVolumeName(this.app.namespace, this.claim, this.app.name, o));
     this._checkCount('volumeNames', names, sources.length);
     names.forEach((n, i) => checkDnsSubdomain(this, `volumeNames[${i}]`, n));
     const dup = firstDuplicate(names);
@@ -354,16 +381,11 @@ export abstract class StaticVolumeSet extends Construct {
     }
   }
 
-  /** Ordinals of `count` volumes, from the app's first ordinal. */
-  private ordinals(count: number): number[] {
-    return Array.from({ length: count }, (_, i) => this.app.startOrdinal + i);
-  }
-
   /**
    * The claim the pod with this ordinal gets from the claim template. Like `app.claimNames()`,
    * but also for ordinals beyond the current replicas (volumes kept for scaling).
    */
   private claimName(ordinal: number): string {
-    return `${this.claim}-${this.app.name}-${ordinal}`;
+    return claimName(this.claim, this.app.name, ordinal);
   }
 }

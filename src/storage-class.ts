@@ -6,9 +6,9 @@ import { clusterScoped } from './private/cluster-scoped';
 import { checkDnsSubdomain, checkEnumValue, checkMountOptions, checkReclaimPolicy, invalid } from './validation';
 
 /**
- * A StorageClass, by name. Volume claims (`VolumeClaimProps.storageClass`) take this instead of a
- * plain name, so a claim always names a class that exists in the app (a `StorageClass` construct)
- * or one the cluster already has (`StorageClass.fromStorageClassName`).
+ * A StorageClass, by name: the one way claims choose their class. It is a `StorageClass`
+ * construct of the app, a class the cluster already has (`StorageClass.fromStorageClassName`), or
+ * no class at all (`StorageClass.none()`); leaving it unset means the cluster's default class.
  */
 export interface IStorageClass {
   /**
@@ -133,6 +133,15 @@ export class StorageClass extends Construct implements IStorageClass {
   public static fromStorageClassName(storageClassName: string): IStorageClass {
     checkDnsSubdomain('StorageClass.fromStorageClassName()', 'storageClassName', storageClassName);
     return { storageClassName };
+  }
+
+  /**
+   * No StorageClass: claims ask for volumes without a class (`storageClassName: ""`), which turns
+   * off the cluster's default class for them, so only static volumes without a class bind. For the
+   * cluster's default class, leave `storageClass` unset instead.
+   */
+  public static none(): IStorageClass {
+    return { storageClassName: '' };
   }
 
   /** Name of the StorageClass. */

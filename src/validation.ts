@@ -2,12 +2,69 @@ import * as kplus from 'cdk8s-plus-27';
 import { Node, IConstruct } from 'constructs';
 
 /**
- * Where an error happened: a construct (named by its path), or for static helpers that have no
- * construct, a label such as `StaticVolumeSet.ownershipInitContainer()`.
+ * Reports errors of a construct that another construct of this library built for the user (the
+ * StatefulApp inside a ZooKeeperEnsemble): under the outer construct's path, and with the field
+ * names the user wrote (`storageSize` rather than `volumeClaims[0].size`).
  *
  * @internal
  */
-export type ErrorScope = IConstruct | string;
+export class FieldScope {
+  constructor(
+    /** The construct the user created. */
+    public readonly owner: IConstruct,
+    /** Field prefixes of the inner construct and the user's name for each, e.g. `container.image` → `image`. */
+    private readonly aliases: { [innerPrefix: string]: string }) {}
+
+  /** The user's name of an inner field: the longest matching prefix is replaced. */
+  public field(inner: string): string {
+    let best: string | undefined;
+    for (const prefix of Object.keys(this.aliases)) {
+      const matches = inner === prefix || inner.startsWith(`${prefix}.`) || inner.startsWith(`${prefix}[`);
+      if (matches && (best === undefined || prefix.length > best.length)) {
+        best = prefix;
+      }
+    }
+    return best === undefined ? inner : `${this.aliases[best]}${inner.slice(best.length)}`;
+  }
+}
+
+/**
+ * Where an error happened: a construct (named by its path), a construct built for the user by
+ * another one (`FieldScope`), or for static helpers that have no construct, a label such as
+ * `StaticVolumeSet.ownershipInitContainer()`.
+ *
+ * @internal
+ */
+export type ErrorScope = IConstruct | FieldScope | string;
+
+const delegated = new WeakMap<IConstruct, Map<string, { [innerPrefix: string]: string }>>();
+
+/**
+ * Says that errors of the child `childId` that `parent` is about to create are the parent's: they
+ * carry the parent's path and the field names the user gave the parent.
+ *
+ * @internal
+ */
+export function reportChildErrorsAs(parent: IConstruct, childId: string, aliases: { [innerPrefix: string]: string }): void {
+  let children = delegated.get(parent);
+  if (!children) {
+    children = new Map();
+    delegated.set(parent, children);
+  }
+  children.set(childId, aliases);
+}
+
+/**
+ * The scope a construct reports its errors under: its parent's, when the parent asked for it with
+ * `reportChildErrorsAs`, else its own.
+ *
+ * @internal
+ */
+export function errorScopeOf(construct: IConstruct): ErrorScope {
+  const parent = construct.node.scope;
+  const aliases = parent ? delegated.get(parent)?.get(construct.node.id) : undefined;
+  return parent && aliases ? new FieldScope(parent, aliases) : construct;
+}
 
 /**
  * Builds the one error message every construct of this library uses for bad input:
@@ -16,6 +73,9 @@ export type ErrorScope = IConstruct | string;
  * @internal
  */
 export function invalid(scope: ErrorScope, field: string, value: unknown, allowed: string): Error {
+  if (scope instanceof FieldScope) {
+    return new Error(`${Node.of(scope.owner).path}: invalid ${scope.field(field)} ${show(value)}: ${allowed}`);
+  }
   const where = typeof scope === 'string' ? scope : Node.of(scope).path;
   return new Error(`${where}: invalid ${field} ${show(value)}: ${allowed}`);
 }
@@ -27,6 +87,9 @@ export function show(value: unknown): string {
   }
   if (typeof value === 'string') {
     return JSON.stringify(value);
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    return String(value);
   }
   try {
     return JSON.stringify(value) ?? String(value);
@@ -54,7 +117,7 @@ export function checkDnsLabel(scope: ErrorScope, field: string, value: string, m
  * Checks an RFC 1035 DNS label, as Kubernetes requires for Service names.
  * @internal
  */
-export function checkServiceName(scope: IConstruct, field: string, value: string): void {
+export function checkServiceName(scope: ErrorScope, field: string, value: string): void {
   if (typeof value !== 'string' || !DNS_1035_LABEL.test(value) || value.length > 63) {
     throw invalid(scope, field, value,
       "must be a DNS-1035 label of at most 63 characters: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit");
@@ -94,7 +157,7 @@ const PORT_NAME = /^[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z0-9]$/;
  * lowercase letters, digits and single dashes (not at either end), at least one letter.
  * @internal
  */
-export function checkPortName(scope: IConstruct, field: string, value: string): void {
+export function checkPortName(scope: ErrorScope, field: string, value: string): void {
   if (typeof value !== 'string' || value.length < 1 || value.length > 15 || !PORT_NAME.test(value) || !/[a-z]/.test(value)) {
     throw invalid(scope, field, value,
       "must be 1-15 characters of lowercase letters, digits and single '-' (not at either end), with at least one letter");
@@ -151,26 +214,4 @@ export function checkMountOptions(scope: ErrorScope, field: string, options: str
       throw invalid(scope, `${field}[${i}]`, o, 'must be one mount option without spaces or commas, e.g. "nfsvers=4.1" (give each option as its own entry)');
     }
   });
-}
-
-/**
- * Checks the two ways of naming a claim's StorageClass: the construct (`storageClass`) or its name
- * (`storageClassName`), at most one of them, and a valid name. `prefix` is the fields' prefix in
- * messages, e.g. `volumeClaims[0].` or `` for a construct's own props.
- * @internal
- */
-export function checkStorageClassChoice(
-  scope: IConstruct,
-  prefix: string,
-  storageClass: { readonly storageClassName: string } | undefined,
-  storageClassName: string | undefined,
-): void {
-  if (storageClass !== undefined && storageClassName !== undefined) {
-    throw invalid(scope, `${prefix}storageClassName`, storageClassName,
-      `give either storageClass (here "${storageClass.storageClassName}") or storageClassName, not both`);
-  }
-  const className = storageClass?.storageClassName ?? storageClassName;
-  if (className !== undefined && className !== '') {
-    checkDnsSubdomain(scope, `${prefix}storageClassName`, className);
-  }
 }

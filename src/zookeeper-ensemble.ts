@@ -1,13 +1,14 @@
-import { createHash } from 'crypto';
-import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
+import { ApiObject, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { AppContainerProps, EnvVariable } from './container';
+import { ContainerProps, EnvVariable } from './container';
+import { quorumOf, serviceDnsName, toleratedFailures } from './private/identity';
 import { sizeBytes } from './private/render-container';
-import { DisruptionBudgetOptions, Spreading, StatefulApp, StatefulIdentityProps } from './stateful-app';
-import { IStorageClass } from './storage-class';
-import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkServiceName, checkStorageClassChoice, firstDuplicate, invalid } from './validation';
+import { mergeResources, sharedOptions } from './private/shared-options';
+import { ContainerProbe, ProbeOptions } from './probe';
+import { StatefulApp } from './stateful-app';
+import { checkDnsLabel, checkInteger, firstDuplicate, invalid, reportChildErrorsAs } from './validation';
+import { Spreading, StatefulWorkloadOptions } from './workload-options';
 
 /**
  * Which kind of ZooKeeper image runs the servers; it decides how they are configured.
@@ -95,7 +96,7 @@ export enum ZooKeeperLogLevel {
 /**
  * Properties of a ZooKeeperEnsemble.
  */
-export interface ZooKeeperEnsembleProps extends StatefulIdentityProps {
+export interface ZooKeeperEnsembleProps extends StatefulWorkloadOptions {
   /**
    * The image and how it is configured.
    *
@@ -111,46 +112,13 @@ export interface ZooKeeperEnsembleProps extends StatefulIdentityProps {
   readonly imagePullPolicy?: kplus.ImagePullPolicy;
 
   /**
-   * Name of the ZooKeeper container.
-   *
-   * @default - `zookeeper`, or `kubernetes-zookeeper` for the tutorial image
-   */
-  readonly containerName?: string;
-
-  /**
-   * Number of servers. An ensemble of `2f + 1` servers keeps working while `f` of them are down,
-   * so use an odd number: 3 (tolerates one failure) or 5 (tolerates two). One server runs
-   * ZooKeeper standalone, without any fault tolerance (for development). An even number is
-   * refused unless `allowEvenServers` is set.
-   *
-   * Changing it on a running ensemble restarts every server: read the class documentation first.
-   *
-   * @default 3
-   */
-  readonly servers?: number;
-
-  /**
-   * Accept an even number of servers. An ensemble of `2f + 2` servers tolerates no more failures
+   * Accept an even number of servers (`replicas`). An ensemble of `2f + 2` servers tolerates no more failures
    * than one of `2f + 1` (a quorum of 4 is 3), so the extra server only adds load; it is useful as
    * the intermediate step when resizing one server at a time (3 → 4 → 5).
    *
    * @default false
    */
   readonly allowEvenServers?: boolean;
-
-  /**
-   * Name of the headless Service that gives each server its stable DNS name.
-   *
-   * @default - `<name>-hs`
-   */
-  readonly headlessServiceName?: string;
-
-  /**
-   * Name of the client Service (port `clientPort`), the address in the connect string.
-   *
-   * @default - `<name>-cs`
-   */
-  readonly clientServiceName?: string;
 
   /**
    * Name of the ConfigMap that holds the generated `zoo.cfg` and `logback.xml` (official image only).
@@ -205,11 +173,11 @@ export interface ZooKeeperEnsembleProps extends StatefulIdentityProps {
 
   /**
    * JVM heap of each server (`-Xmx` and `-Xms`), in whole mebibytes. It must stay below the
-   * container's memory limit: the JVM needs memory beyond the heap.
+   * container's memory limit (`resources.memory.limit`): the JVM needs memory beyond the heap.
    *
    * @default Size.mebibytes(512)
    */
-  readonly heap?: Size;
+  readonly heapSize?: Size;
 
   /**
    * Maximum concurrent connections of one client IP address to one server (`maxClientCnxns`);
@@ -271,56 +239,6 @@ export interface ZooKeeperEnsembleProps extends StatefulIdentityProps {
    * @default Size.gibibytes(10)
    */
   readonly storageSize?: Size;
-
-  /**
-   * StorageClass of the data volumes, as the construct (e.g. a `StorageClass`). Prefer one with low
-   * write latency: every write waits for the transaction log to reach the disk of a quorum of
-   * servers. The claims then follow the class if it is renamed. Give either this or
-   * `storageClassName`, not both.
-   *
-   * @default - the cluster's default StorageClass (unless `storageClassName` is given)
-   */
-  readonly storageClass?: IStorageClass;
-
-  /**
-   * Name of the StorageClass of the data volumes. Give either this or `storageClass`, not both.
-   *
-   * @default - the cluster's default StorageClass (unless `storageClass` is given)
-   */
-  readonly storageClassName?: string;
-
-  /**
-   * CPU and memory of each server.
-   *
-   * @default - requests cpu 0.5 / memory 1Gi, limits cpu 1 / memory 1Gi
-   */
-  readonly resources?: kplus.ContainerResources;
-
-  /**
-   * Keep the servers on different nodes. `REQUIRED` (the tutorial's choice) never places two
-   * servers on one node, so a node failure costs at most one server, but needs as many schedulable
-   * nodes as servers (otherwise pods stay Pending). `PREFERRED` schedules anyway.
-   *
-   * @default Spreading.REQUIRED
-   */
-  readonly spreadAcrossNodes?: Spreading;
-
-  /**
-   * Spread the servers evenly across zones.
-   *
-   * @default Spreading.NONE
-   */
-  readonly spreadAcrossZones?: Spreading;
-
-  /**
-   * The PodDisruptionBudget. It must never allow more servers down than the ensemble tolerates:
-   * at most `(servers − 1) / 2` (rounded down), i.e. `minAvailable` at least a quorum. A single
-   * server gets no budget (standalone has no fault tolerance to protect).
-   *
-   * @default - `<name>-pdb` with maxUnavailable 1 when servers > 1; none for one server
-   */
-  readonly disruptionBudget?: DisruptionBudgetOptions;
-
 }
 
 const DATA_CLAIM = 'datadir';
@@ -377,8 +295,16 @@ const DEFAULT_RESOURCES: kplus.ContainerResources = {
  * and the three on the new list elect two leaders, and writes can be lost. Removed servers keep
  * their claims (and data); a server that comes back later catches up from the leader.
  *
- * One server (`servers: 1`) runs ZooKeeper standalone: no server list, no disruption budget, and
+ * One server (`replicas: 1`) runs ZooKeeper standalone: no server list, no disruption budget, and
  * no fault tolerance (a restart or a node drain stops the service). Use it for development only.
+ *
+ * Number of servers (`replicas`, default 3): an ensemble of `2f + 1` servers keeps working while `f`
+ * of them are down, so use an odd number: 3 (tolerates one failure) or 5 (tolerates two). An even
+ * number is refused unless `allowEvenServers` is set. The other shared options (`resources`,
+ * `storageClass`, `disruptionBudget`, spreading, …) mean what they mean on a `StatefulApp`; the
+ * ensemble's defaults differ where ZooKeeper needs it: requests cpu 500m / memory 1Gi, limits cpu 1
+ * / memory 1Gi; user, group and fsGroup 1000; required anti-affinity across nodes; and a budget that
+ * is checked against the quorum.
  *
  * Use `connectString` for clients and `serverAddresses` for tools that need every server; `zooCfg`
  * and `myidScript` are the exact texts the servers get. See `docs/zookeeper-ensemble.md`.
@@ -389,7 +315,7 @@ export class ZooKeeperEnsemble extends Construct {
   /** The image and how it is configured. */
   public readonly image: ZooKeeperImage;
   /** Number of servers. */
-  public readonly servers: number;
+  public readonly replicas: number;
   /** Port for client connections. */
   public readonly clientPort: number;
   /** Port on which followers connect to the leader. */
@@ -399,7 +325,9 @@ export class ZooKeeperEnsemble extends Construct {
   /** Name of the client Service. */
   public readonly clientServiceName: string;
   /** Name of the headless Service. */
-  public readonly headlessServiceName: string;
+  public readonly serviceName: string;
+  /** JVM heap of each server. */
+  public readonly heapSize: Size;
   /**
    * The exact `zoo.cfg` the servers read (official image only; the tutorial image writes its own
    * from the command's flags).
@@ -413,10 +341,6 @@ export class ZooKeeperEnsemble extends Construct {
    * status 1 and a message when the host name does not end in `-<ordinal>`.
    */
   public readonly myidScript?: string;
-  /** The ConfigMap with `zoo.cfg` and `logback.xml` (official image only). */
-  public readonly configMap?: ApiObject;
-  /** Name of the ConfigMap (official image only). */
-  public readonly configMapName?: string;
 
   constructor(scope: Construct, id: string, props: ZooKeeperEnsembleProps = {}) {
     super(scope, id);
@@ -427,18 +351,18 @@ export class ZooKeeperEnsemble extends Construct {
     this.checkImage(this.image);
 
     // servers
-    const servers = props.servers ?? 3;
+    const servers = props.replicas ?? 3;
     if (typeof servers !== 'number' || !Number.isInteger(servers) || servers < 1) {
-      throw invalid(this, 'servers', servers,
+      throw invalid(this, 'replicas', servers,
         'must be a whole number of at least 1: 1 runs a standalone server (no fault tolerance), 3 or 5 an ensemble');
     }
     if (servers % 2 === 0 && !props.allowEvenServers) {
-      throw invalid(this, 'servers', servers,
+      throw invalid(this, 'replicas', servers,
         `must be odd: an ensemble of ${servers} needs ${quorumOf(servers)} servers for a quorum and tolerates `
-        + `${tolerated(servers)} failure(s), no more than ${servers - 1} servers do; use ${servers - 1} or ${servers + 1}, `
+        + `${toleratedFailures(servers)} failure(s), no more than ${servers - 1} servers do; use ${servers - 1} or ${servers + 1}, `
         + 'or set allowEvenServers: true (e.g. for one step of a resize)');
     }
-    this.servers = servers;
+    this.replicas = servers;
 
     // ports
     this.clientPort = props.clientPort ?? 2181;
@@ -484,90 +408,32 @@ export class ZooKeeperEnsemble extends Construct {
     if (!Object.values(ZooKeeperLogLevel).includes(logLevel)) {
       throw invalid(this, 'logLevel', logLevel, `must be one of ${Object.values(ZooKeeperLogLevel).join(', ')}`);
     }
-    const fourLetterWords = props.fourLetterWordCommands ?? ['ruok', 'srvr', 'mntr'];
-    if (props.fourLetterWordCommands !== undefined) {
-      if (!official) {
-        throw invalid(this, 'fourLetterWordCommands', fourLetterWords,
-          'applies only to the official image; the tutorial image answers every command');
-      }
-      const bad = fourLetterWords.find(w => w !== '*' && !FOUR_LETTER_WORD.test(w));
-      if (bad !== undefined) {
-        throw invalid(this, 'fourLetterWordCommands', bad, "each must be a four-letter command in lowercase (e.g. 'mntr'), or '*' for all");
-      }
-      if (!fourLetterWords.includes('ruok') && !fourLetterWords.includes('*')) {
-        throw invalid(this, 'fourLetterWordCommands', fourLetterWords,
-          "must include 'ruok': the readiness and liveness probes use it, and without it every server is restarted forever");
-      }
-      const dup = firstDuplicate(fourLetterWords);
-      if (dup !== undefined) {
-        throw invalid(this, 'fourLetterWordCommands', dup, 'commands must be unique');
-      }
-    }
-
-    // heap and memory
-    const heap = props.heap ?? Size.mebibytes(512);
-    const heapBytes = heap ? sizeBytes(heap) : NaN;
-    if (!(heapBytes > 0) || heapBytes % MIB !== 0) {
-      throw invalid(this, 'heap', heap ? heap.asString() : heap, 'must be a positive whole number of mebibytes, e.g. Size.mebibytes(512)');
-    }
-    const heapMib = heapBytes / MIB;
-    const resources = props.resources ?? DEFAULT_RESOURCES;
-    const memoryLimit = resources.memory?.limit;
-    if (memoryLimit !== undefined && heapBytes >= sizeBytes(memoryLimit)) {
-      throw invalid(this, 'heap', heap.asString(),
-        `must be below the memory limit (resources.memory.limit ${memoryLimit.asString()}): the JVM needs memory beyond the heap `
-        + 'and is killed when it reaches the limit; lower the heap (about 3/4 of the limit) or raise the limit');
-    }
-
-    // names
-    this.headlessServiceName = props.headlessServiceName ?? `${name}-hs`;
-    this.clientServiceName = props.clientServiceName ?? `${name}-cs`;
-    checkServiceName(this, 'headlessServiceName', this.headlessServiceName);
-    checkServiceName(this, 'clientServiceName', this.clientServiceName);
-    if (this.clientServiceName === this.headlessServiceName) {
-      throw invalid(this, 'clientServiceName', this.clientServiceName, 'must differ from headlessServiceName');
-    }
-    if (official) {
-      this.configMapName = props.configMapName ?? `${name}-config`;
-      checkDnsSubdomain(this, 'configMapName', this.configMapName);
-    } else if (props.configMapName !== undefined) {
+    const fourLetterWords = this.checkFourLetterWords(props.fourLetterWordCommands, official);
+    if (!official && props.configMapName !== undefined) {
       throw invalid(this, 'configMapName', props.configMapName,
         'applies only to the official image; the tutorial image writes its configuration itself');
     }
 
-    // disruption budget: never more down than the ensemble tolerates
-    const budget = props.disruptionBudget ?? {};
-    const wantsBudget = budget.enabled ?? (servers > 1 || props.disruptionBudget !== undefined);
-    const maxDown = tolerated(servers);
-    if (wantsBudget) {
-      if (maxDown === 0) {
-        throw invalid(this, 'disruptionBudget', props.disruptionBudget ?? { maxUnavailable: 1 },
-          servers === 1
-            ? 'a standalone server (servers: 1) has no fault tolerance: any budget either lets a drain stop it or blocks every drain; '
-              + 'leave disruptionBudget unset, or run 3 servers'
-            : `${servers} servers tolerate no failure (a quorum is ${quorumOf(servers)}): any budget either lets a drain break the quorum `
-              + 'or blocks every drain; run an odd number of servers, or set disruptionBudget.enabled: false for this resize step');
-      }
-      if (budget.maxUnavailable !== undefined && budget.maxUnavailable > maxDown) {
-        throw invalid(this, 'disruptionBudget.maxUnavailable', budget.maxUnavailable,
-          `would let a drain break the quorum: ${servers} servers need ${quorumOf(servers)} for a quorum, so at most ${maxDown} may be down at once; `
-          + `use 1${maxDown > 1 ? `..${maxDown}` : ''}`);
-      }
-      if (budget.minAvailable !== undefined && budget.minAvailable < quorumOf(servers)) {
-        throw invalid(this, 'disruptionBudget.minAvailable', budget.minAvailable,
-          `would let a drain break the quorum: ${servers} servers need ${quorumOf(servers)} for a quorum; use at least ${quorumOf(servers)}`);
-      }
+    // heap and memory: the heap must stay below the effective memory limit
+    this.heapSize = props.heapSize ?? Size.mebibytes(512);
+    const heapBytes = this.heapSize ? sizeBytes(this.heapSize) : NaN;
+    if (!(heapBytes > 0) || heapBytes % MIB !== 0) {
+      throw invalid(this, 'heapSize', this.heapSize ? this.heapSize.asString() : this.heapSize,
+        'must be a positive whole number of mebibytes, e.g. Size.mebibytes(512)');
+    }
+    const heapMib = heapBytes / MIB;
+    const memoryLimit = mergeResources(props.resources, DEFAULT_RESOURCES)!.memory!.limit!;
+    if (heapBytes >= sizeBytes(memoryLimit)) {
+      throw invalid(this, 'heapSize', this.heapSize.asString(),
+        `must be below the memory limit (resources.memory.limit ${memoryLimit.asString()}): the JVM needs memory beyond the heap `
+        + 'and is killed when it reaches the limit; lower the heap (about 3/4 of the limit) or raise the limit');
     }
 
     // the container
-    const containerName = props.containerName ?? (official ? 'zookeeper' : 'kubernetes-zookeeper');
-    const probeOptions: kplus.CommandProbeOptions = { initialDelaySeconds: Duration.seconds(10), timeoutSeconds: Duration.seconds(5) };
-    let container: AppContainerProps;
-    let podAnnotations: { [key: string]: string } | undefined;
-    let logbackXml: string | undefined;
+    const probeOptions: ProbeOptions = { initialDelay: Duration.seconds(10), timeout: Duration.seconds(5) };
+    let container: ContainerProps;
     if (official) {
       this.myidScript = renderMyidScript(OFFICIAL_DATA_DIR);
-      logbackXml = renderLogbackXml(logLevel);
       const env: EnvVariable[] = [
         // zkServer.sh puts ZOOCFGDIR on the classpath: logback.xml comes from the ConfigMap.
         { name: 'ZOOCFGDIR', value: kplus.EnvValue.fromValue(OFFICIAL_CONF_DIR) },
@@ -582,24 +448,18 @@ export class ZooKeeperEnsemble extends Construct {
       // they are missing, under directories that are read-only here.
       const ruok = `exec 3<>/dev/tcp/127.0.0.1/${this.clientPort} && printf ruok >&3 && grep -q imok <&3`;
       container = {
-        name: containerName,
         image: this.image.image,
         imagePullPolicy: props.imagePullPolicy,
         command: ['sh', '-c', `${this.myidScript}exec zkServer.sh start-foreground ${OFFICIAL_CONF_DIR}/zoo.cfg\n`],
         env,
         ports: this.containerPorts(),
-        resources,
         // `ruok` over bash's /dev/tcp: the official image always has bash (its entrypoint is a bash
         // script) but not always nc, and the nc it has (OpenBSD) waits for end of input unless
         // given a flag that differs between its variants.
-        readiness: kplus.Probe.fromCommand(['bash', '-c', ruok], probeOptions),
-        liveness: kplus.Probe.fromCommand(['bash', '-c', ruok], probeOptions),
-        configMapMounts: [{ configMap: this.configMapName!, path: OFFICIAL_CONF_DIR }],
+        readiness: ContainerProbe.command(['bash', '-c', ruok], probeOptions),
+        liveness: ContainerProbe.command(['bash', '-c', ruok], probeOptions),
         // The JVM writes its perf data under /tmp; zkServer.sh needs a log directory.
         writableDirectories: ['/tmp', OFFICIAL_LOG_DIR],
-      };
-      podAnnotations = {
-        'checksum/config': Lazy.any({ produce: () => sha256(`${this.zooCfg}\n${logbackXml}`) }),
       };
     } else {
       const flags = [
@@ -623,60 +483,60 @@ export class ZooKeeperEnsemble extends Construct {
       ];
       const ready = ['sh', '-c', `zookeeper-ready ${this.clientPort}`];
       container = {
-        name: containerName,
         image: this.image.image,
         imagePullPolicy: props.imagePullPolicy,
         command: ['sh', '-c', ['start-zookeeper', ...flags].join(' ')],
         ports: this.containerPorts(),
-        resources,
-        readiness: kplus.Probe.fromCommand(ready, probeOptions),
-        liveness: kplus.Probe.fromCommand(ready, probeOptions),
+        readiness: ContainerProbe.command(ready, probeOptions),
+        liveness: ContainerProbe.command(ready, probeOptions),
         // start-zookeeper writes zoo.cfg, log4j.properties and java.env into its conf dir; the JVM
         // writes its perf data under /tmp. The root filesystem stays read-only.
         writableDirectories: [TUTORIAL_CONF_DIR, TUTORIAL_LOG_DIR, '/tmp'],
       };
     }
 
-    checkStorageClassChoice(this, '', props.storageClass, props.storageClassName);
+    // The app's checks speak of the ensemble's own fields.
+    reportChildErrorsAs(this, 'App', {
+      'container.image': 'image',
+      'container.imagePullPolicy': 'imagePullPolicy',
+      'volumeClaims[0].size': 'storageSize',
+      'volumeClaims[0].storageClass': 'storageClass',
+    });
     this.app = new StatefulApp(this, 'App', {
-      name,
-      namespace: props.namespace,
-      selectorLabels: props.selectorLabels,
-      labels: props.labels,
-      replicas: servers,
+      ...sharedOptions({
+        ...props,
+        clientService: {
+          name: `${name}-cs`,
+          ports: [{ name: 'client', port: this.clientPort }],
+          ...props.clientService,
+        },
+      }, {
+        name,
+        replicas: servers,
+        serviceName: `${name}-hs`,
+        containerName: official ? 'zookeeper' : 'kubernetes-zookeeper',
+        resources: DEFAULT_RESOURCES,
+        // The official image has no USER (its entrypoint drops to `zookeeper` with gosu, which needs
+        // root); the tutorial image expects runAsUser 1000. Both own their files as uid/gid 1000.
+        podSecurity: { user: ZOOKEEPER_UID, group: ZOOKEEPER_UID, fsGroup: ZOOKEEPER_UID },
+        spreadAcrossNodes: Spreading.REQUIRED,
+      }),
       container,
-      podAnnotations,
-      volumeClaims: [{
-        name: DATA_CLAIM,
-        size: props.storageSize ?? Size.gibibytes(10),
-        mountPath: DATA_MOUNT,
-        storageClass: props.storageClass,
-        storageClassName: props.storageClassName,
-      }],
-      serviceName: this.headlessServiceName,
+      volumeClaims: [{ name: DATA_CLAIM, size: props.storageSize ?? Size.gibibytes(10), mountPath: DATA_MOUNT }],
       servicePorts: [
         { name: 'server', port: this.serverPort },
         { name: 'leader-election', port: this.electionPort },
       ],
       publishNotReadyAddresses: true,
-      clientService: { name: this.clientServiceName, ports: [{ name: 'client', port: this.clientPort }] },
       podManagementPolicy: kplus.PodManagementPolicy.ORDERED_READY,
-      disruptionBudget: wantsBudget
-        ? {
-          enabled: true,
-          name: budget.name ?? `${name}-pdb`,
-          maxUnavailable: budget.minAvailable === undefined ? budget.maxUnavailable ?? 1 : undefined,
-          minAvailable: budget.minAvailable,
-        }
-        : { enabled: false },
-      spreadAcrossNodes: props.spreadAcrossNodes ?? Spreading.REQUIRED,
-      spreadAcrossZones: props.spreadAcrossZones,
-      // The official image has no USER (its entrypoint drops to `zookeeper` with gosu, which needs
-      // root); the tutorial image expects runAsUser 1000. Both own their files as uid/gid 1000.
-      podSecurityContext: { user: ZOOKEEPER_UID, group: ZOOKEEPER_UID, fsGroup: ZOOKEEPER_UID },
-      clusterDomain: props.clusterDomain,
+      // The budget is checked against the quorum, by the app.
+      quorum: true,
+      configMapName: props.configMapName,
     });
+    this.serviceName = this.app.serviceName;
+    this.clientServiceName = this.app.clientServiceName!;
 
+    // The configuration lists every server by the DNS name the app gives it.
     if (official) {
       this.zooCfg = renderZooCfg({
         tickMs,
@@ -691,24 +551,21 @@ export class ZooKeeperEnsemble extends Construct {
         fourLetterWords,
         servers: this.app.podDnsNames.map(host => `${host}:${this.serverPort}:${this.electionPort}`),
       });
-      this.configMap = new k8s.KubeConfigMap(this, 'Config', {
-        metadata: {
-          name: this.configMapName!,
-          namespace: props.namespace,
-          labels: { ...(props.labels ?? {}), ...this.app.selectorLabels },
-        },
-        data: { 'zoo.cfg': this.zooCfg, 'logback.xml': logbackXml! },
-      });
-      // Written before the StatefulSet, whose pods mount it.
-      this.app.statefulSet.node.addDependency(this.configMap);
+      this.app.addConfigFile(`${OFFICIAL_CONF_DIR}/zoo.cfg`, this.zooCfg);
+      this.app.addConfigFile(`${OFFICIAL_CONF_DIR}/logback.xml`, renderLogbackXml(logLevel));
     }
+  }
+
+  /** The ConfigMap with `zoo.cfg` and `logback.xml` (official image only). */
+  public get configMap(): ApiObject | undefined {
+    return this.app.configMap;
   }
 
   /**
    * The connect string clients use: `<client service>.<namespace>.svc.<cluster domain>:<client port>`.
    */
   public get connectString(): string {
-    return `${this.clientServiceName}.${this.app.namespace}.svc.${this.app.clusterDomain}:${this.clientPort}`;
+    return `${serviceDnsName(this.clientServiceName, this.app.namespace, this.app.clusterDomain)}:${this.clientPort}`;
   }
 
   /**
@@ -725,6 +582,27 @@ export class ZooKeeperEnsemble extends Construct {
       { number: this.serverPort, name: 'server' },
       { number: this.electionPort, name: 'leader-election' },
     ];
+  }
+
+  private checkFourLetterWords(given: string[] | undefined, official: boolean): string[] {
+    const words = given ?? ['ruok', 'srvr', 'mntr'];
+    if (given === undefined) return words;
+    if (!official) {
+      throw invalid(this, 'fourLetterWordCommands', words, 'applies only to the official image; the tutorial image answers every command');
+    }
+    const bad = words.find(w => w !== '*' && !FOUR_LETTER_WORD.test(w));
+    if (bad !== undefined) {
+      throw invalid(this, 'fourLetterWordCommands', bad, "each must be a four-letter command in lowercase (e.g. 'mntr'), or '*' for all");
+    }
+    if (!words.includes('ruok') && !words.includes('*')) {
+      throw invalid(this, 'fourLetterWordCommands', words,
+        "must include 'ruok': the readiness and liveness probes use it, and without it every server is restarted forever");
+    }
+    const dup = firstDuplicate(words);
+    if (dup !== undefined) {
+      throw invalid(this, 'fourLetterWordCommands', dup, 'commands must be unique');
+    }
+    return words;
   }
 
   private checkImage(image: ZooKeeperImage) {
@@ -744,16 +622,6 @@ export class ZooKeeperEnsemble extends Construct {
   }
 }
 
-/** Servers needed for a quorum. */
-function quorumOf(servers: number): number {
-  return Math.floor(servers / 2) + 1;
-}
-
-/** Servers that may be down while a quorum remains. */
-function tolerated(servers: number): number {
-  return Math.floor((servers - 1) / 2);
-}
-
 function wholeMillis(scope: Construct, field: string, d: Duration): number {
   const ms = d.toMilliseconds({ integral: false });
   if (!Number.isInteger(ms)) {
@@ -768,10 +636,6 @@ function wholeHours(scope: Construct, field: string, d: Duration): number {
     throw invalid(scope, field, d.toHumanString(), 'must be a whole number of hours (ZooKeeper counts it in hours), e.g. Duration.hours(12)');
   }
   return hours;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 interface ZooCfgValues {

@@ -1,34 +1,16 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
-import { IConstruct } from 'constructs';
-import { AppContainerProps, ClaimMount, LinuxCapability } from '../container';
+import { ClaimMount, ContainerProps, ContainerSecurityOptions, EnvVariable, LinuxCapability } from '../container';
+import { ContainerProbe, LifecycleHook, ProbeAction, ProbeOptions } from '../probe';
 import {
-  checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkPortName, firstDuplicate, invalid,
+  checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkPortName, ErrorScope, firstDuplicate, invalid,
 } from '../validation';
 
-// Renders the containers of a StatefulApp into Kubernetes objects. Not part of the public API.
+// Checks and renders the containers of a StatefulApp. Not part of the public API.
 
-/** What the app knows about its claims when rendering containers. */
-export interface RenderContext {
-  readonly scope: IConstruct;
-  /** Field prefix for messages, e.g. `container` or `sidecars[0]`. */
-  readonly field: string;
-  readonly name: string;
-  readonly claimNames: Set<string>;
-  /** Mounts added by the claims' own mountPath (main container only). */
-  readonly implicitMounts: ClaimMount[];
-  readonly defaultProbes: boolean;
-}
-
-/** A rendered container and the emptyDir volumes it needs. */
-export interface RenderedContainer {
-  readonly container: k8s.Container;
-  readonly volumes: k8s.Volume[];
-  readonly mountedClaims: string[];
-}
-
-const DEFAULT_RESOURCES: kplus.ContainerResources = {
+/** Resources of a container that was given none (each value separately). */
+export const DEFAULT_RESOURCES: kplus.ContainerResources = {
   cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.units(1) },
   memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
 };
@@ -43,15 +25,42 @@ export function sizeBytes(size: Size): number {
   return size.toKibibytes() * 1024;
 }
 
-/** Renders one container of a stateful app, validating it. */
-export function renderContainer(props: AppContainerProps, ctx: RenderContext): RenderedContainer {
-  const { scope, field } = ctx;
-  checkDnsLabel(scope, `${field}.name`, ctx.name);
+/** Cores of a cpu amount (`500m` is 0.5), or undefined when not set or not understood. */
+export function cpuCores(cpu: kplus.Cpu | undefined): number | undefined {
+  if (!cpu) {
+    return undefined;
+  }
+  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(cpu.amount);
+  if (!m) {
+    return undefined;
+  }
+  return m[2] === 'm' ? Number(m[1]) / 1000 : Number(m[1]);
+}
+
+/** One container of an app, as the app holds it until synthesis. */
+export interface ContainerState {
+  /** Field prefix for messages, e.g. `container` or `sidecars[0]`. */
+  readonly field: string;
+  readonly name: string;
+  readonly props: ContainerProps;
+  readonly resources: kplus.ContainerResources;
+  readonly security: ContainerSecurityOptions;
+  /** Environment: the props' and what was added later, in order. */
+  readonly env: EnvVariable[];
+  /** Claim mounts from the claims' own mountPath (main container) and the props' claimMounts. */
+  readonly claimMounts: ClaimMount[];
+  /** Mounts added later (volumes, generated configuration). */
+  readonly extraMounts: k8s.VolumeMount[];
+  readonly defaultProbes: boolean;
+}
+
+/** Checks what the props alone show of a container; claimNames are the app's claim templates. */
+export function checkContainer(scope: ErrorScope, state: ContainerState, claimNames: Set<string>): void {
+  const { field, props } = state;
+  checkDnsLabel(scope, field === 'container' ? 'containerName' : `${field}.name`, state.name);
   if (typeof props.image !== 'string' || props.image.trim() === '') {
     throw invalid(scope, `${field}.image`, props.image, 'must be a non-empty image reference, e.g. "nginx:1.25"');
   }
-
-  // ports
   const ports = props.ports ?? [];
   ports.forEach((p, i) => {
     checkInteger(scope, `${field}.ports[${i}].number`, p.number, 1, 65535);
@@ -67,92 +76,105 @@ export function renderContainer(props: AppContainerProps, ctx: RenderContext): R
   if (dupNumber !== undefined) {
     throw invalid(scope, `${field}.ports`, dupNumber, 'port numbers must be unique within a container');
   }
-
-  // env
-  const env = props.env ?? [];
-  const dupEnv = firstDuplicate(env.map(e => e.name));
+  (props.env ?? []).forEach((e, i) => checkEnvName(scope, `${field}.env[${i}].name`, e.name));
+  const dupEnv = firstDuplicate((props.env ?? []).map(e => e.name));
   if (dupEnv !== undefined) {
     throw invalid(scope, `${field}.env`, dupEnv, 'environment variable names must be unique within a container');
   }
-  env.forEach((e, i) => {
-    if (typeof e.name !== 'string' || e.name === '' || /[=\s]/.test(e.name)) {
-      throw invalid(scope, `${field}.env[${i}].name`, e.name, "must be a non-empty name without '=' or spaces");
-    }
-  });
-
-  // mounts: the claims' own mountPath (main container), explicit claim mounts, writable dirs
-  const claimMounts = [...ctx.implicitMounts, ...(props.claimMounts ?? [])];
-  const writable = props.writableDirectories ?? [];
-  const volumeMounts: k8s.VolumeMount[] = [];
-  const volumes: k8s.Volume[] = [];
   (props.claimMounts ?? []).forEach((m, i) => {
-    if (!ctx.claimNames.has(m.claim)) {
+    if (!claimNames.has(m.claim)) {
       throw invalid(scope, `${field}.claimMounts[${i}].claim`, m.claim,
-        `is not a volume claim of this app (claims: ${[...ctx.claimNames].join(', ') || 'none'})`);
+        `is not a volume claim of this app (claims: ${[...claimNames].join(', ') || 'none'})`);
     }
     checkAbsolutePath(scope, `${field}.claimMounts[${i}].path`, m.path);
   });
-  for (const m of claimMounts) {
-    volumeMounts.push({ name: m.claim, mountPath: m.path, subPath: m.subPath, readOnly: m.readOnly });
-  }
-  writable.forEach((dir, i) => {
-    checkAbsolutePath(scope, `${field}.writableDirectories[${i}]`, dir);
-    const volumeName = writableVolumeName(ctx.name, dir);
-    volumes.push({ name: volumeName, emptyDir: {} });
-    volumeMounts.push({ name: volumeName, mountPath: dir });
-  });
+  (props.writableDirectories ?? []).forEach((dir, i) => checkAbsolutePath(scope, `${field}.writableDirectories[${i}]`, dir));
   (props.configMapMounts ?? []).forEach((m, i) => {
     checkDnsSubdomain(scope, `${field}.configMapMounts[${i}].configMap`, m.configMap);
     checkAbsolutePath(scope, `${field}.configMapMounts[${i}].path`, m.path);
-    const volumeName = writableVolumeName(ctx.name, m.path);
-    volumes.push({ name: volumeName, configMap: { name: m.configMap } });
-    volumeMounts.push({ name: volumeName, mountPath: m.path, readOnly: true });
   });
-  const dupPath = firstDuplicate(volumeMounts.map(m => m.mountPath.replace(/\/+$/, '') || '/'));
-  if (dupPath !== undefined) {
-    throw invalid(scope, `${field} mount path`, dupPath, 'two volumes are mounted at the same path; mount each at its own path');
+  checkProbe(scope, `${field}.readiness`, props.readiness);
+  checkProbe(scope, `${field}.liveness`, props.liveness);
+  checkProbe(scope, `${field}.startup`, props.startup);
+}
+
+/** Checks an environment variable name. */
+export function checkEnvName(scope: ErrorScope, field: string, name: string): void {
+  if (typeof name !== 'string' || name === '' || /[=\s]/.test(name)) {
+    throw invalid(scope, field, name, "must be a non-empty name without '=' or spaces");
   }
+}
 
-  // probes default to the first port of the main container
+function checkProbe(scope: ErrorScope, field: string, probe: ContainerProbe | undefined): void {
+  if (!probe) return;
+  if (probe.port !== undefined) {
+    checkInteger(scope, `${field}.port`, probe.port, 1, 65535);
+  }
+  if (probe.action === ProbeAction.EXEC && (!probe.command || probe.command.length === 0)) {
+    throw invalid(scope, `${field}.command`, probe.command, 'give the command to run, e.g. ["sh", "-c", "pg_isready"]');
+  }
+  const o = probe.options;
+  if (o.failureThreshold !== undefined) checkInteger(scope, `${field}.failureThreshold`, o.failureThreshold, 1);
+  if (o.successThreshold !== undefined) checkInteger(scope, `${field}.successThreshold`, o.successThreshold, 1);
+}
+
+/** The volumes a container brings itself: its writable directories and ConfigMap mounts. */
+export function ownVolumes(state: ContainerState): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+  const volumes: k8s.Volume[] = [];
+  const mounts: k8s.VolumeMount[] = [];
+  for (const dir of state.props.writableDirectories ?? []) {
+    const volumeName = containerVolumeName(state.name, dir);
+    volumes.push({ name: volumeName, emptyDir: {} });
+    mounts.push({ name: volumeName, mountPath: dir });
+  }
+  for (const m of state.props.configMapMounts ?? []) {
+    const volumeName = containerVolumeName(state.name, m.path);
+    volumes.push({ name: volumeName, configMap: { name: m.configMap } });
+    mounts.push({ name: volumeName, mountPath: m.path, readOnly: true });
+  }
+  return { volumes, mounts };
+}
+
+/** Every mount of a container, in the order they are rendered. */
+export function allMounts(state: ContainerState): k8s.VolumeMount[] {
+  return [
+    ...state.claimMounts.map(m => ({ name: m.claim, mountPath: m.path, subPath: m.subPath, readOnly: m.readOnly })),
+    ...ownVolumes(state).mounts,
+    ...state.extraMounts,
+  ];
+}
+
+/** Renders one container. */
+export function renderContainer(state: ContainerState): k8s.Container {
+  const { props } = state;
+  const ports = props.ports ?? [];
   const firstPort = ports[0]?.number;
-  const useDefaults = ctx.defaultProbes && firstPort !== undefined;
-  const readiness = props.readiness ?? (useDefaults ? kplus.Probe.fromTcpSocket({ port: firstPort }) : undefined);
-  const liveness = props.liveness ?? (useDefaults ? kplus.Probe.fromTcpSocket({
-    port: firstPort,
-    initialDelaySeconds: Duration.seconds(30),
-    failureThreshold: 6,
-  }) : undefined);
-
-  // cdk8s-plus renders ports, probes and lifecycle hooks.
-  const plus = new kplus.Container({
-    name: ctx.name,
-    image: props.image,
-    command: props.command,
-    args: props.args,
-    workingDir: props.workingDir,
-    ports: props.ports,
-    readiness,
-    liveness,
-    startup: props.startup,
-    lifecycle: props.preStop ? { preStop: props.preStop } : undefined,
-  });
-  const kube = plus._toKube();
-
-  const sc = props.securityContext ?? {};
-  const container: k8s.Container = {
-    name: ctx.name,
+  const useDefaults = state.defaultProbes && firstPort !== undefined;
+  const readiness = props.readiness ?? (useDefaults ? ContainerProbe.tcp(firstPort) : undefined);
+  const liveness = props.liveness ?? (useDefaults
+    ? ContainerProbe.tcp(firstPort, { initialDelay: Duration.seconds(30), failureThreshold: 6 }) : undefined);
+  const sc = state.security;
+  const mounts = allMounts(state);
+  return {
+    name: state.name,
     image: props.image,
     imagePullPolicy: props.imagePullPolicy,
     command: props.command,
     args: props.args,
     workingDir: props.workingDir,
-    ports: kube.ports,
-    env: env.length > 0 ? env.map(e => ({ name: e.name, value: e.value.value, valueFrom: e.value.valueFrom })) : undefined,
-    resources: renderResources(props.resources ?? DEFAULT_RESOURCES),
-    readinessProbe: kube.readinessProbe,
-    livenessProbe: kube.livenessProbe,
-    startupProbe: kube.startupProbe,
-    lifecycle: kube.lifecycle,
+    ports: ports.length > 0 ? ports.map(p => ({
+      containerPort: p.number,
+      name: p.name,
+      protocol: p.protocol,
+      hostPort: p.hostPort,
+      hostIp: p.hostIp,
+    })) : undefined,
+    env: state.env.length > 0 ? state.env.map(e => ({ name: e.name, value: e.value.value, valueFrom: e.value.valueFrom })) : undefined,
+    resources: renderResources(state.resources),
+    readinessProbe: renderProbe(readiness),
+    livenessProbe: renderProbe(liveness),
+    startupProbe: renderProbe(props.startup),
+    lifecycle: props.preStop ? { preStop: renderHandler(props.preStop) } : undefined,
     securityContext: {
       runAsNonRoot: sc.ensureNonRoot ?? true,
       runAsUser: sc.user,
@@ -166,9 +188,37 @@ export function renderContainer(props: AppContainerProps, ctx: RenderContext): R
       },
       seccompProfile: { type: 'RuntimeDefault' },
     },
-    volumeMounts: volumeMounts.length > 0 ? volumeMounts : undefined,
+    volumeMounts: mounts.length > 0 ? mounts : undefined,
   };
-  return { container, volumes, mountedClaims: claimMounts.map(m => m.claim) };
+}
+
+function renderProbe(probe: ContainerProbe | undefined): k8s.Probe | undefined {
+  if (!probe) return undefined;
+  const o: ProbeOptions = probe.options;
+  return {
+    ...renderAction(probe.action, probe.port, probe.path, probe.command),
+    initialDelaySeconds: o.initialDelay?.toSeconds(),
+    periodSeconds: o.period?.toSeconds(),
+    timeoutSeconds: o.timeout?.toSeconds(),
+    // Kubernetes' own default, written out as cdk8s-plus does.
+    failureThreshold: o.failureThreshold ?? 3,
+    successThreshold: o.successThreshold,
+  };
+}
+
+function renderHandler(hook: LifecycleHook): k8s.LifecycleHandler {
+  return renderAction(hook.action, hook.port, hook.path, hook.command);
+}
+
+function renderAction(action: ProbeAction, port?: number, path?: string, command?: string[]) {
+  switch (action) {
+    case ProbeAction.TCP_SOCKET:
+      return { tcpSocket: { port: k8s.IntOrString.fromNumber(port!) } };
+    case ProbeAction.HTTP_GET:
+      return { httpGet: { path, port: k8s.IntOrString.fromNumber(port!) } };
+    default:
+      return { exec: { command: [...(command ?? [])] } };
+  }
 }
 
 function renderResources(r: kplus.ContainerResources): k8s.ResourceRequirements {
@@ -186,7 +236,24 @@ function renderResources(r: kplus.ContainerResources): k8s.ResourceRequirements 
   };
 }
 
-function writableVolumeName(containerName: string, dir: string): string {
+/** Checks that no request is above its limit. */
+export function checkResources(scope: ErrorScope, field: string, r: kplus.ContainerResources): void {
+  const cpuRequest = cpuCores(r.cpu?.request);
+  const cpuLimit = cpuCores(r.cpu?.limit);
+  if (cpuRequest !== undefined && cpuLimit !== undefined && cpuRequest > cpuLimit) {
+    throw invalid(scope, `${field}.cpu.request`, r.cpu!.request!.amount,
+      `is above the cpu limit ${r.cpu!.limit!.amount}; the API server refuses a request above its limit: lower the request or raise the limit`);
+  }
+  for (const [key, pair] of [['memory', r.memory], ['ephemeralStorage', r.ephemeralStorage]] as const) {
+    if (pair?.request && pair.limit && sizeBytes(pair.request) > sizeBytes(pair.limit)) {
+      throw invalid(scope, `${field}.${key}.request`, pair.request.asString(),
+        `is above the ${key} limit ${pair.limit.asString()}; the API server refuses a request above its limit: lower the request or raise the limit`);
+    }
+  }
+}
+
+/** Name of a volume a container brings for a directory: `<container>-<path slug>`. */
+export function containerVolumeName(containerName: string, dir: string): string {
   const slug = dir.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'root';
   return `${containerName}-${slug}`.slice(0, 63).replace(/-+$/, '');
 }

@@ -1,0 +1,357 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { ContainerSecurityOptions } from './container';
+import { IStorageClass } from './storage-class';
+
+/**
+ * Whether and how strongly pods of the app are kept apart.
+ */
+export enum Spreading {
+  /** No constraint. */
+  NONE = 'None',
+  /** The scheduler prefers to keep pods apart but places them together when it must. */
+  PREFERRED = 'Preferred',
+  /**
+   * Pods are never placed together; a pod stays Pending when no separate node (or zone) is free.
+   */
+  REQUIRED = 'Required',
+}
+
+/**
+ * What happens to the claims (and the data) of pods that are removed.
+ *
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#persistentvolumeclaim-retention
+ */
+export enum ClaimRetention {
+  /** Keep the claims and their volumes: the data survives and a returning pod finds it again. */
+  RETAIN = 'Retain',
+  /** Delete the claims; depending on the volumes' reclaim policy, the data is deleted too. */
+  DELETE = 'Delete',
+}
+
+/**
+ * Options of a rolling update.
+ */
+export interface RollingUpdateOptions {
+  /**
+   * Only pods with an ordinal greater than or equal to the partition are updated; the others keep
+   * the old template. Use it to stage (canary) an update.
+   *
+   * @default 0
+   */
+  readonly partition?: number;
+
+  /**
+   * Maximum number of pods that can be unavailable during the update. Needs the
+   * `MaxUnavailableStatefulSet` feature gate; without it Kubernetes updates one pod at a time.
+   *
+   * @default - not set (one pod at a time)
+   */
+  readonly maxUnavailable?: number;
+}
+
+/**
+ * The kind of an update strategy.
+ */
+export enum UpdateStrategyType {
+  /** Pods are replaced one by one, from the highest ordinal down. */
+  ROLLING_UPDATE = 'RollingUpdate',
+  /** Pods get the new template only when they are deleted. */
+  ON_DELETE = 'OnDelete',
+}
+
+/**
+ * How pods are replaced when the pod template changes.
+ *
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#update-strategies
+ */
+export class UpdateStrategy {
+  /**
+   * Replace pods one by one, from the highest ordinal down, waiting for each to be Ready.
+   */
+  public static rollingUpdate(options: RollingUpdateOptions = {}): UpdateStrategy {
+    return new UpdateStrategy(UpdateStrategyType.ROLLING_UPDATE, options.partition, options.maxUnavailable);
+  }
+
+  /**
+   * Never replace pods automatically: a pod gets the new template only when it is deleted.
+   */
+  public static onDelete(): UpdateStrategy {
+    return new UpdateStrategy(UpdateStrategyType.ON_DELETE);
+  }
+
+  private constructor(
+    /** Rolling update or on-delete. */
+    public readonly type: UpdateStrategyType,
+    /** The partition of a rolling update. */
+    public readonly partition?: number,
+    /** The maxUnavailable of a rolling update. */
+    public readonly maxUnavailable?: number) {}
+}
+
+/**
+ * The kind of a disruption budget.
+ */
+export enum DisruptionBudgetKind {
+  /** At most a number of pods may be unavailable. */
+  MAX_UNAVAILABLE = 'MaxUnavailable',
+  /** At least a number of pods must stay available. */
+  MIN_AVAILABLE = 'MinAvailable',
+  /** No PodDisruptionBudget. */
+  NONE = 'None',
+}
+
+/**
+ * Options of a PodDisruptionBudget.
+ */
+export interface DisruptionBudgetOptions {
+  /**
+   * Name of the PodDisruptionBudget.
+   *
+   * @default - `<name>-pdb`
+   */
+  readonly name?: string;
+}
+
+/**
+ * The PodDisruptionBudget of an app: how many pods voluntary disruptions (node drains, cluster
+ * upgrades) may take down at once.
+ *
+ * For a quorum system (ZooKeeper, or a StatefulApp with `quorum: true`) the budget is checked
+ * against the quorum: it may never let a drain take down more members than the quorum tolerates.
+ *
+ * @see https://kubernetes.io/docs/tasks/run-application/configure-pdb/
+ */
+export class DisruptionBudget {
+  /**
+   * At most `count` pods may be unavailable at once. At least 1: a budget that allows no
+   * disruption blocks every node drain and cluster upgrade forever.
+   */
+  public static maxUnavailable(count: number, options: DisruptionBudgetOptions = {}): DisruptionBudget {
+    return new DisruptionBudget(DisruptionBudgetKind.MAX_UNAVAILABLE, count, options.name);
+  }
+
+  /**
+   * At least `count` pods must stay available. Below the number of replicas: a budget that allows
+   * no disruption blocks every node drain and cluster upgrade forever.
+   */
+  public static minAvailable(count: number, options: DisruptionBudgetOptions = {}): DisruptionBudget {
+    return new DisruptionBudget(DisruptionBudgetKind.MIN_AVAILABLE, count, options.name);
+  }
+
+  /**
+   * No PodDisruptionBudget: drains may take down every pod at once.
+   */
+  public static none(): DisruptionBudget {
+    return new DisruptionBudget(DisruptionBudgetKind.NONE);
+  }
+
+  private constructor(
+    /** Which limit the budget sets. */
+    public readonly kind: DisruptionBudgetKind,
+    /** The number of pods of the limit (not set for `none()`). */
+    public readonly count?: number,
+    /** Name of the PodDisruptionBudget. */
+    public readonly name?: string) {}
+}
+
+/**
+ * A normal (ClusterIP) Service in front of the app, for clients that need any ready pod rather
+ * than a particular one, like a database's client port.
+ */
+export interface ClientServiceOptions {
+  /**
+   * Name of the Service.
+   *
+   * @default - `<name>-client` for a StatefulApp, `<name>-cs` for a ZooKeeperEnsemble, `<name>-client`
+   * for a CassandraRing
+   */
+  readonly name?: string;
+
+  /**
+   * Ports of the Service.
+   *
+   * @default - a StatefulApp: the ports of its headless Service; a pattern: its client port
+   */
+  readonly ports?: kplus.ServicePort[];
+
+  /**
+   * Type of the Service.
+   *
+   * @default ServiceType.CLUSTER_IP
+   */
+  readonly type?: kplus.ServiceType;
+}
+
+/**
+ * What every stateful workload of this library has, accepted under the same names, with the same
+ * types, by `StatefulApp`, `ZooKeeperEnsemble` and `CassandraRing`. A pattern passes these to its
+ * StatefulApp as one set; where a pattern has a default of its own (e.g. three replicas, required
+ * anti-affinity), its documentation says so.
+ */
+export interface StatefulWorkloadOptions {
+  /**
+   * Name of the StatefulSet and prefix of its pods (`<name>-0`, `<name>-1`, …). At most 52
+   * characters, because Kubernetes adds a revision hash to a 63-character pod label.
+   *
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * Namespace of the namespaced objects; also used in the pods' DNS names.
+   *
+   * @default - the chart's namespace; DNS names assume `default` when neither is set
+   */
+  readonly namespace?: string;
+
+  /**
+   * Labels that identify the app's pods. Every selector (StatefulSet, Services, PodDisruptionBudget,
+   * anti-affinity, topology spread) is derived from these, so they cannot drift apart. Selectors are
+   * immutable once the StatefulSet exists: choose them once.
+   *
+   * @default { 'app.kubernetes.io/name': name }
+   */
+  readonly selectorLabels?: { [key: string]: string };
+
+  /**
+   * More labels for every object and pod, not used in selectors.
+   *
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Annotations of the pods (the pod template). Changing one rolls every pod.
+   *
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
+
+  /**
+   * Cluster DNS domain, used in the pods' DNS names.
+   *
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+
+  /**
+   * Number of pods (servers, nodes).
+   *
+   * @default - 1 for a StatefulApp; 3 for a ZooKeeperEnsemble and a CassandraRing
+   */
+  readonly replicas?: number;
+
+  /**
+   * Name of the governing headless Service, which gives each pod its DNS name
+   * `<pod>.<serviceName>.<namespace>.svc.<clusterDomain>`.
+   *
+   * @default - the app's name; `<name>-hs` for a ZooKeeperEnsemble
+   */
+  readonly serviceName?: string;
+
+  /**
+   * A normal Service for clients in front of the app.
+   *
+   * @default - none for a StatefulApp and a CassandraRing; `<name>-cs` on the client port for a
+   * ZooKeeperEnsemble
+   */
+  readonly clientService?: ClientServiceOptions;
+
+  /**
+   * Name of the main container.
+   *
+   * @default - the app's name; `zookeeper` (or `kubernetes-zookeeper` for the tutorial image) for a
+   * ZooKeeperEnsemble; `cassandra` for a CassandraRing
+   */
+  readonly containerName?: string;
+
+  /**
+   * CPU and memory of the main container. Each of the four values (cpu and memory, request and
+   * limit) not given keeps its default, so a memory request alone keeps the default CPU and limits.
+   * A request above its limit is refused.
+   *
+   * @default - a StatefulApp: requests cpu 100m / memory 256Mi, limits cpu 1 / memory 512Mi; a
+   * ZooKeeperEnsemble: requests cpu 500m / memory 1Gi, limits cpu 1 / memory 1Gi; a CassandraRing:
+   * requests and limits cpu 500m / memory 1Gi
+   */
+  readonly resources?: kplus.ContainerResources;
+
+  /**
+   * Security settings of the main container. Each field not given keeps the construct's default.
+   *
+   * @default - runAsNonRoot, readOnlyRootFilesystem, no privilege escalation, not privileged,
+   * capabilities drop ALL, seccomp RuntimeDefault (a CassandraRing relaxes what Cassandra needs:
+   * see its documentation)
+   */
+  readonly containerSecurity?: ContainerSecurityOptions;
+
+  /**
+   * Security settings of the pod. Each field not given keeps the construct's default.
+   *
+   * @default - runAsNonRoot with the RuntimeDefault seccomp profile; a ZooKeeperEnsemble runs as
+   * user, group and fsGroup 1000, a CassandraRing as 999
+   */
+  readonly podSecurity?: kplus.PodSecurityContextProps;
+
+  /**
+   * The StorageClass of the app's volume claims: a `StorageClass` of the app,
+   * `StorageClass.fromStorageClassName(name)` for one the cluster already has, or
+   * `StorageClass.none()` for volumes without a class (static volumes). A claim of a StatefulApp
+   * that names its own class keeps it.
+   *
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClass?: IStorageClass;
+
+  /**
+   * The PodDisruptionBudget.
+   *
+   * @default - `DisruptionBudget.maxUnavailable(1)` (named `<name>-pdb`) with more than one
+   * replica, none with one (a CassandraRing always gets one)
+   */
+  readonly disruptionBudget?: DisruptionBudget;
+
+  /**
+   * Keep pods on different nodes (pod anti-affinity on `kubernetes.io/hostname`).
+   *
+   * @default - Spreading.PREFERRED when replicas > 1, Spreading.NONE otherwise; Spreading.REQUIRED
+   * for a ZooKeeperEnsemble
+   */
+  readonly spreadAcrossNodes?: Spreading;
+
+  /**
+   * Spread pods evenly across zones (topology spread on `topology.kubernetes.io/zone`, max skew 1).
+   *
+   * @default Spreading.NONE
+   */
+  readonly spreadAcrossZones?: Spreading;
+
+  /**
+   * How pods are replaced when the template changes.
+   *
+   * @default UpdateStrategy.rollingUpdate()
+   */
+  readonly updateStrategy?: UpdateStrategy;
+
+  /**
+   * How long a pod may take to stop after SIGTERM before it is killed.
+   *
+   * @default - 30 seconds (the Kubernetes default); 30 minutes for a CassandraRing
+   */
+  readonly terminationGracePeriod?: Duration;
+
+  /**
+   * Service account of the pods.
+   *
+   * @default - the namespace's default service account
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * Mount the service account token into the pods. Only apps that call the Kubernetes API need it.
+   *
+   * @default false
+   */
+  readonly automountServiceAccountToken?: boolean;
+}
