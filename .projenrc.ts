@@ -1,6 +1,8 @@
 import { cdk8s, javascript, JsonFile } from 'projen';
 
-const CDK8S_PLUS = 'cdk8s-plus-27@^2.9.5';
+// The peer range is what the tests cover: the library uses only public cdk8s-plus API, and the
+// tests run against 2.9.x.
+const CDK8S_PLUS = 'cdk8s-plus-27@~2.9.5';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-stateful',
@@ -29,6 +31,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ts-node@^10.9.2',
     // ts-jest loads jest-util itself but declares it only as an optional peer dependency.
     'jest-util@^29',
+    // Lets `cdk8s synth` (ts-node) resolve the examples' `import ... from 'cdk8s-stateful'` to src/.
+    'tsconfig-paths@^4.2.0',
   ],
   // YAML parsing with line numbers for the `cdk8s-stateful plan` command. jsii requires
   // non-jsii runtime dependencies to be bundled.
@@ -64,6 +68,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/lib/', '<rootDir>/dist/'],
+      // The examples import the library by its package name, as a user's app does.
+      moduleNameMapper: { '^cdk8s-stateful$': '<rootDir>/src/index.ts' },
     },
   },
 
@@ -73,8 +79,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: ['/dist/', '/cdk.out/', '/.bench/'],
   tsconfigDev: {
     include: ['../examples/**/*.ts'],
-    compilerOptions: {},
+    // The examples import the library by its package name, as a user's app does.
+    compilerOptions: { paths: { 'cdk8s-stateful': ['../src/index.ts'] } },
   },
+
+  // The real-server tests need Java and ZooKeeper (Debian packages) on the build machine too.
+  workflowBootstrapSteps: [{
+    name: 'Install the test prerequisites (Java, ZooKeeper)',
+    run: 'sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends zookeeper default-jre-headless',
+  }],
 });
 
 // ESLint's TypeScript import resolver 3.6 resolves in JavaScript; from 3.7 on it pulls in a native
@@ -86,7 +99,7 @@ project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
 new JsonFile(project, 'examples/tsconfig.json', {
   obj: {
     extends: '../tsconfig.json',
-    compilerOptions: { noEmit: true, rootDir: '..' },
+    compilerOptions: { noEmit: true, rootDir: '..', paths: { 'cdk8s-stateful': ['../src/index.ts'] } },
     include: ['**/*.ts'],
   },
 });

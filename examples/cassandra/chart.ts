@@ -1,7 +1,7 @@
 import { Chart, ChartProps, Duration, Size } from 'cdk8s';
-import { ImagePullPolicy, Probe } from 'cdk8s-plus-27';
+import { ImagePullPolicy } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { CassandraRing, LinuxCapability, StorageClass, VolumeBindingMode } from '../../src';
+import { CassandraRing, ContainerProbe, LinuxCapability, StorageClass, VolumeBindingMode } from 'cdk8s-stateful';
 
 /**
  * The Kubernetes Cassandra tutorial ("Deploying Cassandra with a StatefulSet"): headless Service
@@ -31,16 +31,16 @@ export class CassandraChart extends Chart {
       rack: 'Rack1-K8Demo',
       image: 'gcr.io/google-samples/cassandra:v13',
       imagePullPolicy: ImagePullPolicy.ALWAYS,
-      maxHeapSize: Size.mebibytes(512),
+      heapSize: Size.mebibytes(512),
       heapNewSize: Size.mebibytes(100),
       // The image's own probe script: `nodetool status` lists this pod's IP as Up/Normal.
-      readiness: Probe.fromCommand(['/bin/bash', '-c', '/ready-probe.sh'], {
-        initialDelaySeconds: Duration.seconds(15),
-        timeoutSeconds: Duration.seconds(5),
+      readiness: ContainerProbe.command(['/bin/bash', '-c', '/ready-probe.sh'], {
+        initialDelay: Duration.seconds(15),
+        timeout: Duration.seconds(5),
       }),
       // The image starts as root: its run.sh rewrites /etc/cassandra, chowns and chmods the data
       // directory, then runs Cassandra as user `cassandra` with `su`. See README.md.
-      podSecurityContext: { ensureNonRoot: false },
+      podSecurity: { ensureNonRoot: false, user: 0, group: 0 },
       containerSecurity: {
         ensureNonRoot: false,
         addCapabilities: [
@@ -53,7 +53,7 @@ export class CassandraChart extends Chart {
       },
       dataClaimName: 'cassandra-data',
       dataDirectory: '/cassandra_data',
-      dataSize: Size.gibibytes(1),
+      storageSize: Size.gibibytes(1),
       storageClass: fast,
     });
   }

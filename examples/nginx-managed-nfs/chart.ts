@@ -1,6 +1,6 @@
 import { Chart, ChartProps, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { StatefulApp, StorageClass } from '../../src';
+import { StatefulApp, StorageClass } from 'cdk8s-stateful';
 import { NGINX_AS_ROOT } from '../nginx-as-root';
 
 /**
@@ -19,16 +19,16 @@ export class NginxManagedNfsChart extends Chart {
       selectorLabels: { apps: 'nginx' },
       replicas: 3,
       container: {
-        name: 'nginx-web-01',
         image: 'harbor.myharbor.com/myharbor/nginx:v1.0-my',
         // The port the Services send to; naming it gives the pods TCP readiness and liveness probes.
         ports: [{ number: 80, name: 'web' }],
-        // An image built on nginx: its master process starts as root, binds port 80, switches its
-        // workers to another user and writes pid and cache files under the root filesystem.
-        // These are the settings it cannot start without; see README.md.
-        securityContext: NGINX_AS_ROOT,
       },
-      podSecurityContext: { ensureNonRoot: false },
+      containerName: 'nginx-web-01',
+      // An image built on nginx: its master process starts as root, binds port 80, switches its
+      // workers to another user and writes pid and cache files under the root filesystem.
+      // These are the settings it cannot start without; see README.md.
+      containerSecurity: NGINX_AS_ROOT,
+      podSecurity: { ensureNonRoot: false },
       clientService: { name: 'nginx-web-sts-svc', ports: [{ port: 80, targetPort: 80 }] },
       volumeClaims: [{
         name: 'data',

@@ -1,7 +1,7 @@
 import { Chart, ChartProps, Size } from 'cdk8s';
 import { ImagePullPolicy, PersistentVolumeAccessMode } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { NfsVolumeSet, StatefulApp, StorageClass } from '../../src';
+import { NfsVolumeSet, StatefulApp, StorageClass, VolumePaths } from 'cdk8s-stateful';
 import { NGINX_AS_ROOT } from '../nginx-as-root';
 
 /**
@@ -25,16 +25,16 @@ export class NginxNfsChart extends Chart {
       selectorLabels: { app: 'nginx-pod' },
       replicas: 5,
       container: {
-        name: 'nginx',
         image: 'nginx:1.12',
         imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT,
         ports: [{ number: 80, name: 'http' }],
-        // nginx:1.12 starts its master process as root, binds port 80, switches its workers to the
-        // nginx user and writes its pid and cache files under the root filesystem. These are the
-        // settings it cannot start without; see README.md.
-        securityContext: NGINX_AS_ROOT,
       },
-      podSecurityContext: { ensureNonRoot: false },
+      containerName: 'nginx',
+      // nginx:1.12 starts its master process as root, binds port 80, switches its workers to the
+      // nginx user and writes its pid and cache files under the root filesystem. These are the
+      // settings it cannot start without; see README.md.
+      containerSecurity: NGINX_AS_ROOT,
+      podSecurity: { ensureNonRoot: false },
       volumeClaims: [{ name: 'nginxdata', size: Size.gibibytes(5), mountPath: '/usr/share/nginx/html', storageClass: storage }],
     });
 
@@ -42,7 +42,7 @@ export class NginxNfsChart extends Chart {
       app: this.app,
       claim: 'nginxdata',
       server: '192.168.1.34',
-      paths: [1, 2, 3, 4, 5].map(i => `/data/volumes/v${i}`),
+      paths: VolumePaths.of([1, 2, 3, 4, 5].map(i => `/data/volumes/v${i}`)),
       volumeNames: [1, 2, 3, 4, 5].map(i => `pv-nfs-00${i}`),
       accessModes: [PersistentVolumeAccessMode.READ_WRITE_ONCE, PersistentVolumeAccessMode.READ_WRITE_MANY],
     });

@@ -1,7 +1,7 @@
 import { Chart, ChartProps, Size } from 'cdk8s';
 import { PersistentVolumeAccessMode } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { HostPathVolumeSet, StatefulApp, StaticVolumeSet, StorageClass } from '../../src';
+import { HostPathVolumeSet, StatefulApp, StaticVolumeSet, StorageClass, VolumePaths } from 'cdk8s-stateful';
 
 /**
  * Options of the redis-hostpath example.
@@ -36,13 +36,13 @@ export class RedisHostPathChart extends Chart {
       selectorLabels: { app: 'myapp-redis' },
       replicas: 2,
       container: {
-        name: 'redis',
         image: 'redis:4.0',
         ports: [{ number: 6379, name: 'http' }],
-        // The image's `redis` user (uid/gid 999). Started as that user, the entrypoint runs
-        // redis-server directly instead of starting as root and switching users.
-        securityContext: { user: 999, group: 999 },
       },
+      containerName: 'redis',
+      // The image's `redis` user (uid/gid 999). Started as that user, the entrypoint runs
+      // redis-server directly instead of starting as root and switching users.
+      containerSecurity: { user: 999, group: 999 },
       servicePorts: [{ name: 'redis', port: 6379 }],
       // hostPath ignores fsGroup and DirectoryOrCreate makes root-owned directories: hand each
       // pod's directory to the redis user before redis starts.
@@ -59,7 +59,7 @@ export class RedisHostPathChart extends Chart {
     this.volumes = new HostPathVolumeSet(this, 'volumes', {
       app: this.app,
       claim: 'redis-data',
-      paths: ['/data/data1', '/data/data2'],
+      paths: VolumePaths.of(['/data/data1', '/data/data2']),
       volumeNames: ['pv001', 'pv002'],
       nodes: props.nodes,
     });

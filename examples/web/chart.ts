@@ -1,7 +1,7 @@
 import { Chart, ChartProps, Size } from 'cdk8s';
 import { PodManagementPolicy } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { StatefulApp } from '../../src';
+import { StatefulApp } from 'cdk8s-stateful';
 import { NGINX_AS_ROOT } from '../nginx-as-root';
 
 /**
@@ -28,15 +28,15 @@ export class WebChart extends Chart {
       replicas: 2,
       podManagementPolicy: props.podManagementPolicy,
       container: {
-        name: 'nginx',
         image: 'registry.k8s.io/nginx-slim:0.8',
         ports: [{ number: 80, name: 'web' }],
-        // nginx-slim starts its master process as root, binds port 80, switches its workers to an
-        // unprivileged user and writes its pid and temporary files under the root filesystem.
-        // These are exactly the settings it cannot start without; see README.md.
-        securityContext: NGINX_AS_ROOT,
       },
-      podSecurityContext: { ensureNonRoot: false },
+      containerName: 'nginx',
+      // nginx-slim starts its master process as root, binds port 80, switches its workers to an
+      // unprivileged user and writes its pid and temporary files under the root filesystem.
+      // These are exactly the settings it cannot start without; see README.md.
+      containerSecurity: NGINX_AS_ROOT,
+      podSecurity: { ensureNonRoot: false },
       volumeClaims: [{ name: 'www', size: Size.gibibytes(1), mountPath: '/usr/share/nginx/html' }],
     });
   }

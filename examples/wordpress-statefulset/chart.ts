@@ -1,10 +1,10 @@
 import { Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { StatefulApp } from '../../src';
+import { ContainerProbe, StatefulApp } from 'cdk8s-stateful';
 import {
   CLAIM_SIZE, MYSQL_DATA_DIR, MYSQL_IMAGE, MYSQL_NAME, MYSQL_PORT, MYSQL_RESOURCES, MYSQL_SELECTOR, MYSQL_UID,
-  MYSQL_WRITABLE_DIRECTORIES, mysqlEnv, passwordEnv, startupProbe, WordpressChartProps, WordpressFrontend,
+  MYSQL_WRITABLE_DIRECTORIES, mysqlEnv, passwordEnv, STARTUP_FAILURES, STARTUP_PERIOD, WordpressChartProps, WordpressFrontend,
 } from '../wordpress/chart';
 
 /**
@@ -26,18 +26,19 @@ export class WordpressStatefulSetChart extends Chart {
       selectorLabels: MYSQL_SELECTOR,
       replicas: 1,
       container: {
-        name: 'mysql',
         image: MYSQL_IMAGE,
         env: mysqlEnv(password),
         ports: [{ number: MYSQL_PORT, name: 'mysql' }],
-        resources: MYSQL_RESOURCES,
-        startup: startupProbe(MYSQL_PORT),
-        // The entrypoint skips its chown and its switch to the mysql user when it does not run
-        // as root, so it runs as that user from the start (see README.md).
-        securityContext: { user: MYSQL_UID, group: MYSQL_UID },
+        // The same startup probe as the tutorial's Deployment (see ../wordpress/chart.ts).
+        startup: ContainerProbe.tcp(MYSQL_PORT, { period: STARTUP_PERIOD, failureThreshold: STARTUP_FAILURES }),
         writableDirectories: MYSQL_WRITABLE_DIRECTORIES,
       },
-      podSecurityContext: {
+      containerName: 'mysql',
+      resources: MYSQL_RESOURCES,
+      // The entrypoint skips its chown and its switch to the mysql user when it does not run
+      // as root, so it runs as that user from the start (see README.md).
+      containerSecurity: { user: MYSQL_UID, group: MYSQL_UID },
+      podSecurity: {
         fsGroup: MYSQL_UID,
         fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
       },

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, ChartProps, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { EnvVariable } from '../../src';
+import { EnvVariable } from 'cdk8s-stateful';
 
 /**
  * Options of both WordPress charts.
@@ -72,8 +72,13 @@ const WORDPRESS_RESOURCES: kplus.ContainerResources = {
  * opens; a liveness probe must not kill the container during that. Up to five minutes.
  */
 export function startupProbe(port: number): kplus.Probe {
-  return kplus.Probe.fromTcpSocket({ port, periodSeconds: Duration.seconds(10), failureThreshold: 30 });
+  return kplus.Probe.fromTcpSocket({ port, periodSeconds: STARTUP_PERIOD, failureThreshold: STARTUP_FAILURES });
 }
+
+/** Period of the startup probes. */
+export const STARTUP_PERIOD = Duration.seconds(10);
+/** Failures the startup probes allow: five minutes at `STARTUP_PERIOD`. */
+export const STARTUP_FAILURES = 30;
 
 /**
  * The tutorial's MySQL environment: both the root password and the password of the `wordpress`

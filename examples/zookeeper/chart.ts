@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { ImagePullPolicy } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ZooKeeperEnsemble, ZooKeeperImage } from '../../src';
+import { ZooKeeperEnsemble, ZooKeeperImage } from 'cdk8s-stateful';
 
 /**
  * The Kubernetes ZooKeeper tutorial ("Running ZooKeeper, A Distributed System Coordinator"):
