@@ -374,7 +374,7 @@ export class CassandraRing extends Construct {
         // cqlsh (in the official image, with Python) connects to the local node's CQL port, which
         // opens only once the node has joined the ring: a ready node serves clients. It is much
         // lighter than `nodetool status`, which starts a JVM at every probe.
-        readiness: props.readiness ?? ContainerProbe.command(['cqlsh', '-e', 'describe cluster'], {
+        readiness: props.readiness ?? ContainerProbe.exec(['cqlsh', '-e', 'describe cluster'], {
           period: Duration.seconds(10),
           timeout: Duration.seconds(10),
         }),
@@ -383,7 +383,7 @@ export class CassandraRing extends Construct {
         liveness: props.liveness ?? ContainerProbe.tcp(INTRA_NODE_PORT, { period: Duration.seconds(10), failureThreshold: 6 }),
         startup: props.startup ?? ContainerProbe.tcp(INTRA_NODE_PORT, { period: Duration.seconds(10), failureThreshold: 60 }),
         // Flush memtables and stop accepting writes before the node stops.
-        preStop: LifecycleHook.command(['/bin/sh', '-c', 'nodetool drain']),
+        preStop: LifecycleHook.exec(['/bin/sh', '-c', 'nodetool drain']),
       },
       volumeClaims: [{
         name: dataClaimName,

@@ -254,7 +254,7 @@ export interface ContainerProps {
   readonly startup?: ContainerProbe;
 
   /**
-   * Hook run before the container is stopped, e.g. `LifecycleHook.command(['nodetool', 'drain'])`.
+   * Hook run before the container is stopped, e.g. `LifecycleHook.exec(['nodetool', 'drain'])`.
    * Keep the app's `terminationGracePeriod` long enough for it.
    *
    * @default - none

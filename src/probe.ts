@@ -77,7 +77,7 @@ export class ContainerProbe {
    * Succeeds when the command exits with status 0. The command runs without a shell: use
    * `['sh', '-c', '…']` for one.
    */
-  public static command(command: string[], options: ProbeOptions = {}): ContainerProbe {
+  public static exec(command: string[], options: ProbeOptions = {}): ContainerProbe {
     return new ContainerProbe(ProbeAction.EXEC, options, undefined, undefined, command);
   }
 
@@ -103,7 +103,7 @@ export class LifecycleHook {
   /**
    * Runs a command in the container (without a shell: use `['sh', '-c', '…']` for one).
    */
-  public static command(command: string[]): LifecycleHook {
+  public static exec(command: string[]): LifecycleHook {
     return new LifecycleHook(ProbeAction.EXEC, undefined, undefined, command);
   }
 

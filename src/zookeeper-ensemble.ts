@@ -456,8 +456,8 @@ export class ZooKeeperEnsemble extends Construct {
         // `ruok` over bash's /dev/tcp: the official image always has bash (its entrypoint is a bash
         // script) but not always nc, and the nc it has (OpenBSD) waits for end of input unless
         // given a flag that differs between its variants.
-        readiness: ContainerProbe.command(['bash', '-c', ruok], probeOptions),
-        liveness: ContainerProbe.command(['bash', '-c', ruok], probeOptions),
+        readiness: ContainerProbe.exec(['bash', '-c', ruok], probeOptions),
+        liveness: ContainerProbe.exec(['bash', '-c', ruok], probeOptions),
         // The JVM writes its perf data under /tmp; zkServer.sh needs a log directory.
         writableDirectories: ['/tmp', OFFICIAL_LOG_DIR],
       };
@@ -487,8 +487,8 @@ export class ZooKeeperEnsemble extends Construct {
         imagePullPolicy: props.imagePullPolicy,
         command: ['sh', '-c', ['start-zookeeper', ...flags].join(' ')],
         ports: this.containerPorts(),
-        readiness: ContainerProbe.command(ready, probeOptions),
-        liveness: ContainerProbe.command(ready, probeOptions),
+        readiness: ContainerProbe.exec(ready, probeOptions),
+        liveness: ContainerProbe.exec(ready, probeOptions),
         // start-zookeeper writes zoo.cfg, log4j.properties and java.env into its conf dir; the JVM
         // writes its perf data under /tmp. The root filesystem stays read-only.
         writableDirectories: [TUTORIAL_CONF_DIR, TUTORIAL_LOG_DIR, '/tmp'],

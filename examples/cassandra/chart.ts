@@ -34,7 +34,7 @@ export class CassandraChart extends Chart {
       heapSize: Size.mebibytes(512),
       heapNewSize: Size.mebibytes(100),
       // The image's own probe script: `nodetool status` lists this pod's IP as Up/Normal.
-      readiness: ContainerProbe.command(['/bin/bash', '-c', '/ready-probe.sh'], {
+      readiness: ContainerProbe.exec(['/bin/bash', '-c', '/ready-probe.sh'], {
         initialDelay: Duration.seconds(15),
         timeout: Duration.seconds(5),
       }),
