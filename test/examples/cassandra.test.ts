@@ -71,7 +71,18 @@ describe('example cassandra', () => {
       capabilities: { drop: ['ALL'], add: ['IPC_LOCK', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'] },
       seccompProfile: { type: 'RuntimeDefault' },
     });
-    expect(sts.spec.template.spec.securityContext).toEqual({ runAsNonRoot: false, seccompProfile: { type: 'RuntimeDefault' } });
+    // The image starts as root (run.sh switches to cassandra itself): user and group 0 are given
+    // explicitly, because podSecurity merges field by field with the ring's defaults (999). The
+    // ring's fsGroup 999 with OnRootMismatch stays: the kubelet hands a new data volume to gid 999
+    // once, and run.sh chowns it to cassandra.
+    expect(sts.spec.template.spec.securityContext).toEqual({
+      runAsNonRoot: false,
+      runAsUser: 0,
+      runAsGroup: 0,
+      fsGroup: 999,
+      fsGroupChangePolicy: 'OnRootMismatch',
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(sts.spec.template.spec.automountServiceAccountToken).toBe(false);
   });
 

@@ -1,15 +1,61 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Chart, Testing, YamlOutputType } from 'cdk8s';
+import { Chart, Size, Testing, YamlOutputType } from 'cdk8s';
+import { EnvValue } from 'cdk8s-plus-27';
+import { DisruptionBudget, StatefulApp } from 'cdk8s-stateful';
+import * as ts from 'typescript';
 import { readmeChart } from './readme-chart';
 import { RedisHostPathChart } from '../../examples/redis-hostpath/chart';
-import { StatefulApp } from '../../src';
 import { main } from '../../src/plan/cli';
 import { validateManifests } from '../util/schema';
 import { toYaml } from '../util/synth';
 
 const README = path.join(__dirname, '..', '..', 'README.md');
+
+/** The TypeScript code blocks of README.md. */
+function readmeCodeBlocks(): string[] {
+  const text = fs.readFileSync(README, 'utf-8');
+  return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map(m => m[1]);
+}
+
+/** Lines without their indentation and without blank lines, to compare code across nesting levels. */
+function codeLines(code: string): string[] {
+  return code.split('\n').map(l => l.trim()).filter(l => l !== '');
+}
+
+test('the short chart of README.md is the README chart that the tests synthesize', () => {
+  const source = fs.readFileSync(path.join(__dirname, 'readme-chart.ts'), 'utf-8');
+  const construct = /const db = new StatefulApp\(chart, 'orders-db', \{[\s\S]*?\n {2}\}\);\n/.exec(source);
+  expect(construct).not.toBeNull();
+  const shown = readmeCodeBlocks().find(b => b.includes("new StatefulApp(chart, 'orders-db'"));
+  expect(shown).toBeDefined();
+  const shownLines = codeLines(shown!);
+  const start = shownLines.indexOf(codeLines(construct![0])[0]);
+  expect(start).toBeGreaterThanOrEqual(0);
+  expect(shownLines.slice(start, start + codeLines(construct![0]).length)).toEqual(codeLines(construct![0]));
+  expect(shownLines).toContain("const chart = new Chart(app, 'orders', { namespace: 'shop' });");
+});
+
+test('the etcd snippet of README.md runs as shown and tells each member its peers by their DNS names', () => {
+  const shown = readmeCodeBlocks().find(b => b.includes("new StatefulApp(chart, 'etcd'"));
+  expect(shown).toBeDefined();
+  // Run the snippet as written, with what it uses in scope.
+  const js = ts.transpileModule(`${shown!}\nreturn etcd;`, { compilerOptions: { target: ts.ScriptTarget.ES2022 } }).outputText;
+  const chart = new Chart(Testing.app(), 'cluster');
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const etcd = new Function('chart', 'StatefulApp', 'EnvValue', 'Size', js)(chart, StatefulApp, EnvValue, Size) as StatefulApp;
+  const objects = Testing.synth(chart);
+  validateManifests(objects);
+  const c = objects.find(o => o.kind === 'StatefulSet').spec.template.spec.containers[0];
+  expect(c.env).toEqual([{
+    name: 'ETCD_INITIAL_CLUSTER',
+    value: [0, 1, 2].map(i => `etcd-${i}=http://etcd-${i}.etcd.default.svc.cluster.local:2380`).join(','),
+  }]);
+  expect(etcd.podDnsNames).toHaveLength(3);
+  // quorum: the default budget lets one of three members go
+  expect(objects.find(o => o.kind === 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
+});
 
 test('the YAML shown in README.md is what the README chart synthesizes', () => {
   const text = fs.readFileSync(README, 'utf-8');
@@ -38,7 +84,7 @@ test('the error shown in README.md is the one StatefulApp throws', () => {
   expect(() => new StatefulApp(chart, 'orders-db', {
     replicas: 3,
     container: { image: 'x:1' },
-    disruptionBudget: { maxUnavailable: 0 },
+    disruptionBudget: DisruptionBudget.maxUnavailable(0),
   })).toThrow(shown![0]);
 });
 
