@@ -34,7 +34,9 @@ test('a ConfigMap mount is a read-only configMap volume, and pod annotations rea
 });
 
 test('without pod annotations the template has none', () => {
-  const sts = synthObjects(build()).find(o => o.kind === 'StatefulSet');
+  const objects = synthObjects(build());
+  validateManifests(objects);
+  const sts = objects.find(o => o.kind === 'StatefulSet');
   expect(sts.spec.template.metadata.annotations).toBeUndefined();
 });
 
@@ -50,8 +52,11 @@ test('fails on a ConfigMap name that is not a DNS subdomain', () => {
   })).toThrow(/invalid container.configMapMounts\[0\].configMap "DB_Config": must be a DNS subdomain/);
 });
 
-test('fails on a ConfigMap mounted where a claim is mounted', () => {
-  expect(() => build({
+test('fails at synthesis on a ConfigMap mounted where a claim is mounted, naming both volumes', () => {
+  // A late check: mounts can still be added after construction, so the constructor accepts it.
+  const chart = build({
     container: { image: 'db:1', configMapMounts: [{ configMap: 'db-config', path: '/var/lib/db' }] },
-  })).toThrow(/invalid container mount path "\/var\/lib\/db": two volumes are mounted at the same path/);
+  });
+  expect(() => synthObjects(chart)).toThrow(
+    /^test\/db: invalid container mount path "\/var\/lib\/db": volumes "data" and "db-var-lib-db" are both mounted there; mount each at its own path$/);
 });

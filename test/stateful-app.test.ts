@@ -1,7 +1,8 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  ClaimRetention, LinuxCapability, Spreading, StatefulApp, StatefulAppProps, UpdateStrategy,
+  ClaimRetention, ContainerProbe, DisruptionBudget, LifecycleHook, LinuxCapability, Spreading, StatefulApp, StatefulAppProps,
+  StorageClass, UpdateStrategy,
 } from '../src';
 import { HARDENED_CONTAINER_SECURITY_CONTEXT } from './util/hardening';
 import { findObject, freshChart, synthObjects, synthValidated, toYaml } from './util/synth';
@@ -149,17 +150,22 @@ describe('StatefulApp customised', () => {
       revisionHistoryLimit: 5,
       claimRetentionWhenScaled: ClaimRetention.DELETE,
       claimRetentionWhenDeleted: ClaimRetention.RETAIN,
-      disruptionBudget: { name: 'orders-budget', minAvailable: 3 },
+      disruptionBudget: DisruptionBudget.minAvailable(3, { name: 'orders-budget' }),
       spreadAcrossNodes: Spreading.REQUIRED,
       spreadAcrossZones: Spreading.PREFERRED,
       publishNotReadyAddresses: true,
       clientService: { name: 'orders', ports: [{ name: 'sql', port: 5432 }], type: kplus.ServiceType.CLUSTER_IP },
-      podSecurityContext: { user: 999, group: 999, fsGroup: 999 },
+      podSecurity: { user: 999, group: 999, fsGroup: 999 },
       terminationGracePeriod: Duration.minutes(2),
       serviceAccountName: 'orders',
       automountServiceAccountToken: true,
+      containerName: 'db',
+      resources: {
+        cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) },
+        memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) },
+      },
+      containerSecurity: { user: 999, group: 999, addCapabilities: [LinuxCapability.IPC_LOCK] },
       container: {
-        name: 'db',
         image: IMAGE,
         imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
         command: ['db-server'],
@@ -172,15 +178,10 @@ describe('StatefulApp customised', () => {
           { name: 'MODE', value: kplus.EnvValue.fromConfigMap(config, 'mode') },
         ],
         ports: [{ number: 5432, name: 'sql' }, { number: 7000, name: 'peer' }],
-        resources: {
-          cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) },
-          memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) },
-        },
-        readiness: kplus.Probe.fromCommand(['db-ready'], { initialDelaySeconds: Duration.seconds(5) }),
-        liveness: kplus.Probe.fromTcpSocket({ port: 5432 }),
-        startup: kplus.Probe.fromCommand(['db-started'], { failureThreshold: 30 }),
-        preStop: kplus.Handler.fromCommand(['db-ctl', 'drain']),
-        securityContext: { user: 999, group: 999, addCapabilities: [LinuxCapability.IPC_LOCK] },
+        readiness: ContainerProbe.exec(['db-ready'], { initialDelay: Duration.seconds(5) }),
+        liveness: ContainerProbe.tcp(5432),
+        startup: ContainerProbe.exec(['db-started'], { failureThreshold: 30 }),
+        preStop: LifecycleHook.exec(['db-ctl', 'drain']),
         writableDirectories: ['/tmp', '/var/run/db'],
         claimMounts: [{ claim: 'wal', path: '/var/lib/wal' }],
       },
@@ -196,7 +197,7 @@ describe('StatefulApp customised', () => {
         claimMounts: [{ claim: 'data', path: '/var/lib/db', subPath: 'db' }],
       }],
       volumeClaims: [
-        { name: 'data', size: Size.gibibytes(50), mountPath: '/var/lib/db', storageClassName: 'fast-ssd' },
+        { name: 'data', size: Size.gibibytes(50), mountPath: '/var/lib/db', storageClass: StorageClass.fromStorageClassName('fast-ssd') },
         { name: 'wal', size: Size.mebibytes(1536), accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE_POD] },
       ],
     });
@@ -312,7 +313,7 @@ describe('StatefulApp customised', () => {
       replicas: 3,
       updateStrategy: UpdateStrategy.onDelete(),
       spreadAcrossNodes: Spreading.NONE,
-      disruptionBudget: { enabled: false },
+      disruptionBudget: DisruptionBudget.none(),
       defaultProbes: false,
     });
     const objects = synth(chart);
@@ -337,7 +338,7 @@ describe('StatefulApp customised', () => {
   });
 
   test('a budget given for a single replica is created as asked', () => {
-    const { chart } = build({ disruptionBudget: { maxUnavailable: 1 } });
+    const { chart } = build({ disruptionBudget: DisruptionBudget.maxUnavailable(1) });
     expect(find(synth(chart), 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
   });
 });
@@ -345,6 +346,12 @@ describe('StatefulApp customised', () => {
 describe('StatefulApp fails at synth time on bad input', () => {
   const fails = (extra: Partial<StatefulAppProps>, message: RegExp) =>
     expect(() => build(extra)).toThrow(message);
+  // Checks that depend on what may still be added after construction run at synthesis: the
+  // constructor accepts the props, synthesis refuses them.
+  const failsAtSynth = (extra: Partial<StatefulAppProps>, message: RegExp) => {
+    const { chart } = build(extra);
+    expect(() => synthObjects(chart)).toThrow(message);
+  };
 
   test('fails on negative replicas', () => {
     fails({ replicas: -1 }, /test\/db: invalid replicas -1: must be an integer >= 0/);
@@ -390,15 +397,15 @@ describe('StatefulApp fails at synth time on bad input', () => {
       /invalid volumeClaims\[0\].mountPath "var\/lib\/db": must be an absolute path/);
   });
 
-  test('fails on two mounts at the same path', () => {
-    fails({
+  test('fails at synthesis on two mounts at the same path, naming both volumes', () => {
+    failsAtSynth({
       container: { image: IMAGE, writableDirectories: ['/var/lib/db'] },
-    }, /invalid container mount path "\/var\/lib\/db": two volumes are mounted at the same path/);
+    }, /^test\/db: invalid container mount path "\/var\/lib\/db": volumes "data" and "db-var-lib-db" are both mounted there; mount each at its own path$/);
   });
 
-  test('fails on a claim mounted nowhere', () => {
-    fails({ volumeClaims: [{ name: 'data', size: Size.gibibytes(1) }] },
-      /invalid volumeClaims "data": claim is mounted nowhere: give it a mountPath, or mount it with a container's claimMounts/);
+  test('fails at synthesis on a claim mounted nowhere', () => {
+    failsAtSynth({ volumeClaims: [{ name: 'data', size: Size.gibibytes(1) }] },
+      /^test\/db: invalid volumeClaims "data": claim is mounted nowhere: give it a mountPath, mount it with a container's claimMounts, or call mountVolume$/);
   });
 
   test('fails on a mount of an unknown claim', () => {
@@ -426,18 +433,20 @@ describe('StatefulApp fails at synth time on bad input', () => {
       /invalid updateStrategy.partition -1: must be an integer >= 0/);
   });
 
-  test('fails on a budget with both minAvailable and maxUnavailable', () => {
-    fails({ replicas: 3, disruptionBudget: { minAvailable: 1, maxUnavailable: 1 } },
-      /invalid disruptionBudget \{"maxUnavailable":1,"minAvailable":1\}: give either maxUnavailable or minAvailable, not both/);
+  test('fails on a plain budget object from an untyped caller (the old { maxUnavailable, minAvailable } form)', () => {
+    // A budget is either max-unavailable, min-available or none by type; untyped code can still
+    // pass the old object with both fields, and must not get one of them silently.
+    fails({ replicas: 3, disruptionBudget: { minAvailable: 1, maxUnavailable: 1 } as any },
+      /^test\/db: invalid disruptionBudget \{"minAvailable":1,"maxUnavailable":1\}: must be DisruptionBudget.maxUnavailable\(n\), DisruptionBudget.minAvailable\(n\) or DisruptionBudget.none\(\)$/);
   });
 
   test('fails on a budget that allows no disruption (maxUnavailable 0)', () => {
-    fails({ replicas: 3, disruptionBudget: { maxUnavailable: 0 } },
+    fails({ replicas: 3, disruptionBudget: DisruptionBudget.maxUnavailable(0) },
       /invalid disruptionBudget.maxUnavailable 0: a budget that allows no disruption blocks every node drain/);
   });
 
   test('fails on a budget that allows no disruption (minAvailable = replicas)', () => {
-    fails({ replicas: 3, disruptionBudget: { minAvailable: 3 } },
+    fails({ replicas: 3, disruptionBudget: DisruptionBudget.minAvailable(3) },
       /invalid disruptionBudget.minAvailable 3: with 3 replica\(s\) this allows no disruption, which blocks every node drain.*use at most 2/);
   });
 
@@ -455,7 +464,8 @@ describe('StatefulApp fails at synth time on bad input', () => {
   });
 
   test('fails on a sidecar without a name', () => {
-    fails({ sidecars: [{ image: IMAGE }] }, /invalid sidecars\[0\].name \(not set\): sidecars and init containers need a name/);
+    // `name` is required by type; untyped callers can still leave it out.
+    fails({ sidecars: [{ image: IMAGE } as any] }, /invalid sidecars\[0\].name \(not set\): sidecars and init containers need a name/);
   });
 
   test('fails on a client Service named like the headless Service', () => {
