@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { HostPathVolumeSet, HostPathVolumeSetProps, StatefulApp, StorageClass } from '../src';
+import { HostPathVolumeSet, HostPathVolumeSetProps, StatefulApp, StorageClass, VolumePaths } from '../src';
 import { freshChart, synthValidated as synth, toYaml } from './util/synth';
 
 // Shared behaviour of static volume sets (binding, capacity, access modes, reclaim policy, count,
@@ -14,13 +14,13 @@ function build(props: Partial<HostPathVolumeSetProps> = {}, replicas = 2) {
     container: { image: 'redis:7.2', ports: [{ number: 6379, name: 'redis' }] },
     volumeClaims: [{ name: 'data', size: Size.gibibytes(1), mountPath: '/data', storageClass: local }],
   });
-  const set = new HostPathVolumeSet(chart, 'volumes', { app, claim: 'data', ...props });
+  const set = new HostPathVolumeSet(chart, 'volumes', { app, claim: 'data', paths: VolumePaths.under('/srv'), ...props });
   return { chart, app, set };
 }
 
 describe('HostPathVolumeSet', () => {
   test('defaults: a directory per pod under basePath, DirectoryOrCreate, not pinned', () => {
-    const { chart, set } = build({ basePath: '/srv/redis/' });
+    const { chart, set } = build({ paths: VolumePaths.under('/srv/redis/') });
     const objects = synth(chart);
     const pvs = objects.filter(o => o.kind === 'PersistentVolume');
     expect(pvs.map(pv => pv.spec.hostPath)).toEqual([
@@ -41,7 +41,7 @@ describe('HostPathVolumeSet', () => {
 
   test('customised: explicit paths, type, each volume pinned to its node', () => {
     const { chart, set } = build({
-      paths: ['/mnt/disk1/redis', '/mnt/disk2/redis', '/mnt/disk1/redis'],
+      paths: VolumePaths.of(['/mnt/disk1/redis', '/mnt/disk2/redis', '/mnt/disk1/redis']),
       nodes: ['worker-1', 'worker-2', 'worker-3'],
       type: kplus.HostPathVolumeType.DIRECTORY,
       volumeNames: ['pv001', 'pv002', 'pv003'],
@@ -67,31 +67,31 @@ describe('HostPathVolumeSet', () => {
       expect(() => build(props)).toThrow(message);
 
     test('fails on the node\'s root directory', () => {
-      fails({ paths: ['/srv/a', '/'] }, /test\/volumes: invalid paths\[1\] "\/": is the node's root directory.*give a directory for the volume/);
+      fails({ paths: VolumePaths.of(['/srv/a', '/']) }, /test\/volumes: invalid paths\[1\] "\/": is the node's root directory.*give a directory for the volume/);
     });
 
     test('fails on a node list whose length does not match', () => {
-      fails({ basePath: '/srv', nodes: ['worker-1'] },
+      fails({ paths: VolumePaths.under('/srv'), nodes: ['worker-1'] },
         /test\/volumes: invalid nodes \["worker-1"\]: has 1 entries for 2 volumes \(ordinals 0 to 1\); give exactly one per volume/);
     });
 
     test('fails on a node name that cannot be a label value', () => {
-      fails({ basePath: '/srv', nodes: ['worker-1', 'worker 2'] },
+      fails({ paths: VolumePaths.under('/srv'), nodes: ['worker-1', 'worker 2'] },
         /invalid nodes\[1\] "worker 2": must be the value of a node's kubernetes.io\/hostname label/);
     });
 
     test('fails on two volumes in the same directory of the same node', () => {
-      fails({ paths: ['/srv/a', '/srv/a'], nodes: ['worker-1', 'worker-1'] },
+      fails({ paths: VolumePaths.of(['/srv/a', '/srv/a']), nodes: ['worker-1', 'worker-1'] },
         /invalid paths "worker-1:\/srv\/a": two volumes use the same directory on the same node/);
     });
 
     test('fails on an unknown hostPath type', () => {
-      fails({ basePath: '/srv', type: 'Folder' as kplus.HostPathVolumeType },
+      fails({ paths: VolumePaths.under('/srv'), type: 'Folder' as kplus.HostPathVolumeType },
         /invalid type "Folder": must be one of .*HostPathVolumeType.DIRECTORY_OR_CREATE \("DirectoryOrCreate"\)/);
     });
 
     test('fails on fewer paths than replicas, naming the pod that would stay Pending', () => {
-      fails({ paths: ['/srv/a'] }, /invalid paths \["\/srv\/a"\]: gives 1 volume\(s\) for 2 replicas: pod redis-1 would stay Pending/);
+      fails({ paths: VolumePaths.of(['/srv/a']) }, /invalid paths \["\/srv\/a"\]: gives 1 volume\(s\) for 2 replicas: pod redis-1 would stay Pending/);
     });
   });
 });

@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { NfsVolumeSet, NfsVolumeSetProps, StatefulApp, StorageClass } from '../src';
+import { NfsVolumeSet, NfsVolumeSetProps, StatefulApp, StorageClass, VolumePaths } from '../src';
 import { freshChart, synthValidated as synth, toYaml } from './util/synth';
 
 // Shared behaviour of static volume sets (binding, capacity, access modes, reclaim policy, count,
@@ -14,13 +14,13 @@ function build(props: Partial<NfsVolumeSetProps> = {}, replicas = 2) {
     container: { image: 'nginxinc/nginx-unprivileged:1.25', ports: [{ number: 8080, name: 'http' }] },
     volumeClaims: [{ name: 'html', size: Size.gibibytes(5), mountPath: '/usr/share/nginx/html', storageClass: nfs }],
   });
-  const set = new NfsVolumeSet(chart, 'volumes', { app, claim: 'html', server: '192.168.1.34', ...props });
+  const set = new NfsVolumeSet(chart, 'volumes', { app, claim: 'html', server: '192.168.1.34', paths: VolumePaths.under('/data/volumes'), ...props });
   return { chart, app, set };
 }
 
 describe('NfsVolumeSet', () => {
   test('defaults: an export directory per pod under basePath, read-write, no mount options', () => {
-    const { chart, set } = build({ basePath: '/data/volumes' });
+    const { chart, set } = build({ paths: VolumePaths.under('/data/volumes') });
     const objects = synth(chart);
     const pvs = objects.filter(o => o.kind === 'PersistentVolume');
     expect(pvs.map(pv => pv.spec.nfs)).toEqual([
@@ -45,7 +45,7 @@ describe('NfsVolumeSet', () => {
 
   test('customised: explicit export paths, read-only, mount options, access modes', () => {
     const { chart } = build({
-      paths: ['/data/volumes/v1', '/data/volumes/v2'],
+      paths: VolumePaths.of(['/data/volumes/v1', '/data/volumes/v2']),
       readOnly: true,
       mountOptions: ['nfsvers=4.1', 'hard'],
       accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE, kplus.PersistentVolumeAccessMode.READ_WRITE_MANY],
@@ -67,14 +67,14 @@ describe('NfsVolumeSet', () => {
 
   describe('fails at synth time on bad input', () => {
     const fails = (props: Partial<NfsVolumeSetProps>, message: RegExp) =>
-      expect(() => build({ basePath: '/data/volumes', ...props })).toThrow(message);
+      expect(() => build({ paths: VolumePaths.under('/data/volumes'), ...props })).toThrow(message);
 
     test('fails without a server', () => {
       fails({ server: '' }, /test\/volumes: invalid server "": give the NFS server's host name or IP address/);
     });
 
     test('fails on a server with the export path in it', () => {
-      fails({ server: '192.168.1.34:/data' }, /invalid server "192.168.1.34:\/data": .*the export paths go into basePath or paths/);
+      fails({ server: '192.168.1.34:/data' }, /test\/volumes: invalid server "192.168.1.34:\/data": give the NFS server's host name or IP address, e.g. "192.168.1.34" \(the export paths go into paths\)/);
     });
 
     test('fails on a mount option holding two options', () => {
@@ -82,12 +82,12 @@ describe('NfsVolumeSet', () => {
     });
 
     test('fails on two volumes with the same export directory', () => {
-      fails({ basePath: undefined, paths: ['/data/v1', '/data/v1/'] },
+      fails({ paths: VolumePaths.of(['/data/v1', '/data/v1/']) },
         /invalid paths "\/data\/v1": two volumes use the same export directory/);
     });
 
     test('fails on fewer export paths than replicas, naming the pod that would stay Pending', () => {
-      fails({ basePath: undefined, paths: ['/data/v1'] },
+      fails({ paths: VolumePaths.of(['/data/v1']) },
         /invalid paths \["\/data\/v1"\]: gives 1 volume\(s\) for 2 replicas: pod web-1 would stay Pending, because its claim html-web-1 has no volume/);
     });
   });

@@ -1,7 +1,7 @@
 import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  HostPathVolumeSet, NfsVolumeSet, StatefulApp, StatefulAppProps, StaticVolumeSet, StaticVolumeSetProps, StorageClass,
+  HostPathVolumeSet, NfsVolumeSet, StatefulApp, StatefulAppProps, StaticVolumeSet, StaticVolumeSetProps, StorageClass, VolumePaths,
 } from '../src';
 import { freshChart, synthValidated as synth, toYaml } from './util/synth';
 
@@ -23,7 +23,7 @@ function buildApp(chart: Chart, extra: Partial<StatefulAppProps> = {}): Stateful
   });
 }
 
-type Build = (chart: Chart, props: StaticVolumeSetProps & { paths?: string[]; basePath?: string }) => StaticVolumeSet;
+type Build = (chart: Chart, props: StaticVolumeSetProps & { paths: VolumePaths }) => StaticVolumeSet;
 
 const KINDS: Array<[string, Build]> = [
   ['HostPathVolumeSet', (chart, props) => new HostPathVolumeSet(chart, 'volumes', props)],
@@ -34,7 +34,7 @@ describe.each(KINDS)('%s (shared behaviour)', (_kind, buildSet) => {
   test('defaults: one volume per pod, pre-bound to its claim, claim size, claim access modes, Retain, claim class', () => {
     const chart = freshChart();
     const app = buildApp(chart);
-    const set = buildSet(chart, { app, claim: 'data', basePath: '/srv/volumes' });
+    const set = buildSet(chart, { app, claim: 'data', paths: VolumePaths.under('/srv/volumes') });
     const pvs = volumes(synth(chart));
     expect(pvs.map(pv => pv.metadata.name)).toEqual(['default-data-db-0', 'default-data-db-1', 'default-data-db-2']);
     expect(set.volumeNames).toEqual(pvs.map(pv => pv.metadata.name));
@@ -62,7 +62,7 @@ describe.each(KINDS)('%s (shared behaviour)', (_kind, buildSet) => {
     const set = buildSet(chart, {
       app,
       claim: 'data',
-      paths: ['/exports/a', '/exports/b', '/exports/c'],
+      paths: VolumePaths.of(['/exports/a', '/exports/b', '/exports/c']),
       volumeNames: ['pv-a', 'pv-b', 'pv-c'],
       capacity: Size.gibibytes(20),
       accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE, kplus.PersistentVolumeAccessMode.READ_WRITE_MANY],
@@ -92,7 +92,7 @@ describe.each(KINDS)('%s (shared behaviour)', (_kind, buildSet) => {
   test('every claim of a 5-replica app is matched by exactly one volume, and no volume is left over', () => {
     const chart = freshChart();
     const app = buildApp(chart, { replicas: 5 });
-    buildSet(chart, { app, claim: 'data', basePath: '/srv/volumes' });
+    buildSet(chart, { app, claim: 'data', paths: VolumePaths.under('/srv/volumes') });
     const objects = synth(chart);
     const sts = objects.find(o => o.kind === 'StatefulSet');
     // the claims the StatefulSet controller creates: <template>-<statefulset>-<ordinal>
@@ -118,7 +118,7 @@ describe.each(KINDS)('%s (shared behaviour)', (_kind, buildSet) => {
   test('a chart with a namespace: no namespace on volumes and StorageClass, claimRef in the app\'s namespace', () => {
     const chart = freshChart({ namespace: 'shop' });
     const app = buildApp(chart);
-    buildSet(chart, { app, claim: 'data', basePath: '/srv/volumes' });
+    buildSet(chart, { app, claim: 'data', paths: VolumePaths.under('/srv/volumes') });
     const objects = synth(chart);
     for (const o of objects.filter(x => x.kind === 'PersistentVolume' || x.kind === 'StorageClass')) {
       expect(o.metadata.namespace).toBeUndefined();
@@ -132,26 +132,26 @@ describe.each(KINDS)('%s (shared behaviour)', (_kind, buildSet) => {
     expect(objects.filter(o => o.kind === 'StatefulSet' || o.kind === 'Service').map(o => o.metadata.namespace)).toEqual(['shop', 'shop']);
   });
 
-  test('a claim with storageClassName "": volumes without a class', () => {
+  test('a claim with StorageClass.none(): volumes without a class', () => {
     const chart = freshChart();
     const app = new StatefulApp(chart, 'db', {
       container: { image: 'registry.example.com/db:1.0', ports: [{ number: 5432, name: 'sql' }] },
-      volumeClaims: [{ name: 'data', size: Size.gibibytes(1), mountPath: '/var/lib/db', storageClassName: '' }],
+      volumeClaims: [{ name: 'data', size: Size.gibibytes(1), mountPath: '/var/lib/db', storageClass: StorageClass.none() }],
     });
-    buildSet(chart, { app, claim: 'data', basePath: '/srv/volumes' });
+    buildSet(chart, { app, claim: 'data', paths: VolumePaths.under('/srv/volumes') });
     expect(volumes(synth(chart)).map(pv => pv.spec.storageClassName)).toEqual(['']);
   });
 
   describe('fails at synth time on bad input', () => {
-    const fails = (props: Partial<StaticVolumeSetProps> & { paths?: string[]; basePath?: string }, message: RegExp,
+    const fails = (props: Partial<StaticVolumeSetProps> & { paths?: VolumePaths }, message: RegExp,
       appProps: Partial<StatefulAppProps> = {}) => {
       const chart = freshChart();
       const app = buildApp(chart, appProps);
-      expect(() => buildSet(chart, { app, claim: 'data', basePath: '/srv/volumes', ...props })).toThrow(message);
+      expect(() => buildSet(chart, { app, claim: 'data', paths: VolumePaths.under('/srv/volumes'), ...props })).toThrow(message);
     };
 
     test('fails on fewer volumes than replicas, naming the pod that would stay Pending', () => {
-      fails({ basePath: undefined, paths: ['/srv/a', '/srv/b'] },
+      fails({ paths: VolumePaths.of(['/srv/a', '/srv/b']) },
         /test\/volumes: invalid paths \["\/srv\/a","\/srv\/b"\]: gives 2 volume\(s\) for 3 replicas: pod db-2 would stay Pending, because its claim data-db-2 has no volume; give one path per replica/);
     });
 
@@ -166,24 +166,33 @@ describe.each(KINDS)('%s (shared behaviour)', (_kind, buildSet) => {
     });
 
     test('fails on a relative path', () => {
-      fails({ basePath: undefined, paths: ['/srv/a', 'srv/b', '/srv/c'] },
+      fails({ paths: VolumePaths.of(['/srv/a', 'srv/b', '/srv/c']) },
         /test\/volumes: invalid paths\[1\] "srv\/b": must be an absolute path/);
     });
 
     test('fails on a relative base path', () => {
-      fails({ basePath: 'srv/volumes' }, /test\/volumes: invalid basePath "srv\/volumes": must be an absolute path/);
+      fails({ paths: VolumePaths.under('srv/volumes') }, /test\/volumes: invalid paths.basePath "srv\/volumes": must be an absolute path/);
     });
 
-    test('fails on both basePath and paths', () => {
-      fails({ paths: ['/a', '/b', '/c'] }, /invalid paths \["\/a","\/b","\/c"\]: give either basePath .* or paths .*, not both/);
+    // basePath and paths are one choice now (VolumePaths.under or VolumePaths.of); untyped callers
+    // can still pass the old plain objects or nothing at all.
+    test('fails on a plain { basePath, paths } object from an untyped caller', () => {
+      fails({ paths: { basePath: '/srv', paths: ['/a', '/b', '/c'] } as any },
+        /^test\/volumes: invalid paths \{"basePath":"\/srv","paths":\["\/a","\/b","\/c"\]\}: must be VolumePaths.under\(basePath\) or VolumePaths.of\(\[...\]\)$/);
     });
 
-    test('fails on neither basePath nor paths', () => {
-      fails({ basePath: undefined }, /invalid paths \(not set\): give either basePath .* or paths .*, not neither/);
+    test('fails on a plain list of paths from an untyped caller', () => {
+      fails({ paths: ['/a', '/b', '/c'] as any },
+        /^test\/volumes: invalid paths \["\/a","\/b","\/c"\]: must be VolumePaths.under\(basePath\) or VolumePaths.of\(\[...\]\)$/);
+    });
+
+    test('fails on no paths from an untyped caller', () => {
+      fails({ paths: undefined as any },
+        /^test\/volumes: invalid paths \(not set\): must be VolumePaths.under\(basePath\) or VolumePaths.of\(\[...\]\)$/);
     });
 
     test('fails on two volumes with the same directory', () => {
-      fails({ basePath: undefined, paths: ['/srv/a', '/srv/b', '/srv/a/'] }, /invalid paths "\/srv\/a": .*give each its own directory/);
+      fails({ paths: VolumePaths.of(['/srv/a', '/srv/b', '/srv/a/']) }, /invalid paths "\/srv\/a": .*give each its own directory/);
     });
 
     test('fails on a claim name the app does not have', () => {
@@ -225,7 +234,7 @@ describe('StaticVolumeSet.ownershipInitContainer', () => {
   test('defaults: chowns the top of the volume as root with only CHOWN, before the app starts', () => {
     const chart = freshChart();
     buildApp(chart, {
-      container: { image: 'registry.example.com/db:1.0', ports: [{ number: 5432, name: 'sql' }], securityContext: { user: 999 } },
+      containerSecurity: { user: 999 },
       initContainers: [StaticVolumeSet.ownershipInitContainer({ claim: 'data', user: 999 })],
     });
     const objects = synth(chart);
@@ -259,7 +268,7 @@ describe('StaticVolumeSet.ownershipInitContainer', () => {
     expect(init.name).toBe('prepare');
     expect(init.image).toBe('registry.example.com/busybox:1.36');
     expect(init.command).toEqual(['chown', '-R', '1000:2000', '/volume']);
-    expect(init.securityContext?.addCapabilities).toEqual(['CHOWN', 'DAC_OVERRIDE']);
+    expect(init.containerSecurity?.addCapabilities).toEqual(['CHOWN', 'DAC_OVERRIDE']);
   });
 
   test('fails on a negative user', () => {
