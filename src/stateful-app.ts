@@ -554,6 +554,7 @@ export class StatefulApp extends Construct {
 
   private checkClaims(claims: VolumeClaimProps[]): VolumeClaimProps[] {
     const errors = this.errors;
+    checkStorageClass(errors, 'storageClass', this.props.storageClass);
     const result = claims.map((c, i) => {
       checkDnsLabel(errors, `volumeClaims[${i}].name`, c.name);
       if (!c.size || !(sizeBytes(c.size) > 0)) {
@@ -565,6 +566,7 @@ export class StatefulApp extends Construct {
       if (c.accessModes !== undefined && c.accessModes.length === 0) {
         throw invalid(errors, `volumeClaims[${i}].accessModes`, c.accessModes, 'give at least one access mode, e.g. READ_WRITE_ONCE');
       }
+      checkStorageClass(errors, `volumeClaims[${i}].storageClass`, c.storageClass);
       // The app's storageClass is the default of every claim that names none.
       return { ...c, storageClass: c.storageClass ?? this.props.storageClass };
     });
@@ -887,6 +889,23 @@ export interface ConfigFileOptions {
    * @default - the main container
    */
   readonly container?: string;
+}
+
+/**
+ * Checks a StorageClass reference. `IStorageClass` is an interface, so a plain
+ * `{ storageClassName: '…' }` is accepted by the compiler, and untyped callers can pass anything
+ * (e.g. the old plain name string): the name must be a DNS subdomain, or '' for no class.
+ */
+function checkStorageClass(errors: ErrorScope, field: string, storageClass: IStorageClass | undefined): void {
+  if (storageClass === undefined) return;
+  const className: unknown = (storageClass as { storageClassName?: unknown } | null)?.storageClassName;
+  if (typeof className !== 'string') {
+    throw invalid(errors, field, storageClass,
+      'must be a StorageClass, StorageClass.fromStorageClassName(name) or StorageClass.none()');
+  }
+  if (className !== '') {
+    checkDnsSubdomain(errors, `${field}.storageClassName`, className);
+  }
 }
 
 function describeBudget(budget: DisruptionBudget): string {

@@ -1,6 +1,6 @@
 import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { StatefulApp, StorageClass, StorageClassProps, VolumeBindingMode, VolumeClaimProps } from '../src';
+import { StatefulApp, StatefulAppProps, StorageClass, StorageClassProps, VolumeBindingMode, VolumeClaimProps } from '../src';
 import { freshChart, synthValidated as synth, toYaml } from './util/synth';
 
 function find(objects: any[], kind: string, name?: string): any {
@@ -133,7 +133,7 @@ describe('a volume claim takes a StorageClass', () => {
     expect(app.claimStorageClassName('data')).toBe('fast-ssd');
   });
 
-  test('an existing class by name, a plain name, "" for none, or the cluster default', () => {
+  test('an existing class by name, a plain IStorageClass, none, or the cluster default', () => {
     const className = (claim: Partial<VolumeClaimProps>) => {
       const chart = freshChart();
       const app = appWithClaim(chart, claim);
@@ -142,20 +142,80 @@ describe('a volume claim takes a StorageClass', () => {
       return sts.spec.volumeClaimTemplates[0].spec.storageClassName;
     };
     expect(className({ storageClass: StorageClass.fromStorageClassName('managed-nfs-storage') })).toBe('managed-nfs-storage');
-    expect(className({ storageClassName: 'standard' })).toBe('standard');
-    expect(className({ storageClassName: '' })).toBe('');
+    expect(className({ storageClass: { storageClassName: 'standard' } })).toBe('standard');
+    expect(className({ storageClass: StorageClass.none() })).toBe('');
     expect(className({})).toBeUndefined();
   });
 
-  test('fails when a claim gives both storageClass and storageClassName', () => {
-    const chart = freshChart();
-    const sc = new StorageClass(chart, 'fast', { provisioner: 'ebs.csi.aws.com' });
-    expect(() => appWithClaim(chart, { storageClass: sc, storageClassName: 'slow' })).toThrow(
-      /test\/db: invalid volumeClaims\[0\].storageClassName "slow": give either storageClass \(here "fast"\) or storageClassName, not both/);
+  // A claim had storageClass and storageClassName, which could both be given; a class is now one
+  // prop of type IStorageClass. What can still go wrong: a plain IStorageClass with a bad name, or
+  // an untyped caller passing the old name string.
+  test('fails when a claim names a class that is not a DNS subdomain', () => {
+    expect(() => appWithClaim(freshChart(), { storageClass: { storageClassName: 'Fast SSD' } })).toThrow(
+      /^test\/db: invalid volumeClaims\[0\].storageClass.storageClassName "Fast SSD": must be a DNS subdomain/);
   });
 
-  test('fails when a claim names a class that is not a DNS subdomain', () => {
-    expect(() => appWithClaim(freshChart(), { storageClassName: 'Fast SSD' })).toThrow(
-      /test\/db: invalid volumeClaims\[0\].storageClassName "Fast SSD": must be a DNS subdomain/);
+  test('fails when an untyped caller gives a claim a class name string instead of a class', () => {
+    expect(() => appWithClaim(freshChart(), { storageClass: 'fast-ssd' as any })).toThrow(
+      /^test\/db: invalid volumeClaims\[0\].storageClass "fast-ssd": must be a StorageClass, StorageClass.fromStorageClassName\(name\) or StorageClass.none\(\)$/);
+  });
+});
+
+describe('the app\'s storageClass', () => {
+  function app(chart: Chart, props: Partial<StatefulAppProps>): StatefulApp {
+    return new StatefulApp(chart, 'db', {
+      container: { image: 'registry.example.com/db:1.0', ports: [{ number: 5432, name: 'sql' }] },
+      volumeClaims: [
+        { name: 'data', size: Size.gibibytes(10), mountPath: '/var/lib/db' },
+        { name: 'wal', size: Size.gibibytes(1), mountPath: '/var/lib/wal', storageClass: StorageClass.fromStorageClassName('fast-ssd') },
+        { name: 'scratch', size: Size.gibibytes(1), mountPath: '/scratch', storageClass: StorageClass.none() },
+      ],
+      ...props,
+    });
+  }
+  const classes = (objects: any[]) => find(objects, 'StatefulSet', 'db').spec.volumeClaimTemplates
+    .map((t: any) => [t.metadata.name, t.spec.storageClassName]);
+
+  test('is the default of the claims that name none; a claim\'s own class (or none) wins', () => {
+    const chart = freshChart();
+    const standard = new StorageClass(chart, 'standard', { provisioner: 'ebs.csi.aws.com' });
+    const a = app(chart, { storageClass: standard });
+    const objects = synth(chart);
+    expect(classes(objects)).toEqual([['data', 'standard'], ['wal', 'fast-ssd'], ['scratch', '']]);
+    expect(a.claimStorageClassName('data')).toBe('standard');
+    expect(a.claimStorageClassName('wal')).toBe('fast-ssd');
+    expect(a.claimStorageClassName('scratch')).toBe('');
+    expect(toYaml(objects)).toMatchSnapshot();
+  });
+
+  test('StorageClass.none() for the app: every claim without a class of its own gets storageClassName ""', () => {
+    const chart = freshChart();
+    app(chart, { storageClass: StorageClass.none() });
+    expect(classes(synth(chart))).toEqual([['data', ''], ['wal', 'fast-ssd'], ['scratch', '']]);
+  });
+
+  test('without one, a claim without a class leaves it to the cluster\'s default class', () => {
+    const chart = freshChart();
+    const a = app(chart, {});
+    const objects = synth(chart);
+    expect('storageClassName' in find(objects, 'StatefulSet', 'db').spec.volumeClaimTemplates[0].spec).toBe(false);
+    expect(classes(objects)).toEqual([['data', undefined], ['wal', 'fast-ssd'], ['scratch', '']]);
+    expect(a.claimStorageClassName('data')).toBeUndefined();
+  });
+
+  test('fails on an app class that is not a DNS subdomain', () => {
+    expect(() => app(freshChart(), { storageClass: { storageClassName: 'Fast SSD' } })).toThrow(
+      /^test\/db: invalid storageClass.storageClassName "Fast SSD": must be a DNS subdomain/);
+  });
+
+  test('fails when an untyped caller gives the app a class name string instead of a class', () => {
+    expect(() => app(freshChart(), { storageClass: 'standard' as any })).toThrow(
+      /^test\/db: invalid storageClass "standard": must be a StorageClass, StorageClass.fromStorageClassName\(name\) or StorageClass.none\(\)$/);
+  });
+});
+
+describe('StorageClass.none()', () => {
+  test('is the empty class name, which turns the cluster\'s default class off', () => {
+    expect(StorageClass.none().storageClassName).toBe('');
   });
 });
