@@ -6,7 +6,8 @@ import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  Spreading, StorageClass, ZooKeeperEnsemble, ZooKeeperEnsembleProps, ZooKeeperImage, ZooKeeperImageKind, ZooKeeperLogLevel,
+  DisruptionBudget, Spreading, StorageClass, ZooKeeperEnsemble, ZooKeeperEnsembleProps, ZooKeeperImage, ZooKeeperImageKind,
+  ZooKeeperLogLevel,
 } from '../src';
 import { HARDENED_CONTAINER_SECURITY_CONTEXT } from './util/hardening';
 import { findObject, freshChart, synthObjects, synthValidated, toYaml } from './util/synth';
@@ -51,6 +52,18 @@ const DEFAULT_MYID_SCRIPT = [
   'mkdir -p "$data_dir" && echo "$((ordinal + 1))" > "$data_dir/myid" || exit 1',
   '',
 ].join('\n');
+
+/**
+ * The checksum a StatefulApp puts on its pods for its generated configuration files: SHA-256 over
+ * each file name and content, in file name order.
+ */
+function configChecksum(data: { [key: string]: string }): string {
+  const hash = createHash('sha256');
+  for (const key of Object.keys(data).sort()) {
+    hash.update(`${key}\0${data[key]}\0`);
+  }
+  return hash.digest('hex');
+}
 
 const RUOK = ['bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/2181 && printf ruok >&3 && grep -q imok <&3'];
 
@@ -137,19 +150,23 @@ describe('ZooKeeperEnsemble defaults (official image)', () => {
       { name: 'zookeeper-conf', configMap: { name: 'zk-config' } },
     ]);
 
-    // the ConfigMap holds exactly the zoo.cfg of the getter; its checksum rolls the pods on change
+    // the ConfigMap (the app's generated configuration files) holds exactly the zoo.cfg of the
+    // getter; its checksum, a pod annotation, rolls the pods when a file changes
     const cm = find(objects, 'ConfigMap', 'zk-config');
     expect(cm.metadata.labels).toEqual(selector);
+    expect(Object.keys(cm.data).sort()).toEqual(['logback.xml', 'zoo.cfg']);
     expect(cm.data['zoo.cfg']).toBe(DEFAULT_ZOO_CFG);
     expect(zk.zooCfg).toBe(DEFAULT_ZOO_CFG);
     expect(cm.data['logback.xml']).toContain('<root level="INFO">');
-    const checksum = createHash('sha256').update(`${cm.data['zoo.cfg']}\n${cm.data['logback.xml']}`).digest('hex');
-    expect(sts.spec.template.metadata.annotations).toEqual({ 'checksum/config': checksum });
+    expect(sts.spec.template.metadata.annotations).toEqual({ 'checksum/config': configChecksum(cm.data) });
 
     expect(zk.myidScript).toBe(DEFAULT_MYID_SCRIPT);
     expect(zk.image.kind).toBe(ZooKeeperImageKind.OFFICIAL);
-    expect(zk.configMapName).toBe('zk-config');
+    expect(zk.configMap).toBeDefined();
+    expect(zk.configMap).toBe(zk.app.configMap);
+    expect(zk.configMap!.name).toBe('zk-config');
     expect(zk.app.disruptionBudget).toBeDefined();
+    expect(zk.heapSize.toMebibytes()).toBe(512);
 
     expect(toYaml(objects)).toMatchSnapshot();
   });
@@ -162,13 +179,14 @@ describe('ZooKeeperEnsemble defaults (official image)', () => {
       'zk-1.zk-hs.default.svc.cluster.local:2181',
       'zk-2.zk-hs.default.svc.cluster.local:2181',
     ]);
-    expect(zk.servers).toBe(3);
+    expect(zk.replicas).toBe(3);
     expect(zk.clientServiceName).toBe('zk-cs');
-    expect(zk.headlessServiceName).toBe('zk-hs');
+    expect(zk.serviceName).toBe('zk-hs');
+    expect([zk.clientPort, zk.serverPort, zk.electionPort]).toEqual([2181, 2888, 3888]);
   });
 
   test('every server line of zoo.cfg names the stable DNS name of pod N-1 on the headless Service', () => {
-    const { zk } = build({ servers: 5 });
+    const { zk } = build({ replicas: 5 });
     const lines = zk.zooCfg!.split('\n').filter(l => l.startsWith('server.'));
     expect(lines).toEqual(zk.app.podDnsNames.map((host, i) => `server.${i + 1}=${host}:2888:3888`));
     expect(lines).toHaveLength(5);
@@ -183,8 +201,8 @@ describe('ZooKeeperEnsemble defaults (official image)', () => {
   });
 
   test('a different server list changes the config checksum, so every server restarts with the new list', () => {
-    const annotation = (servers: number) => {
-      const { chart } = build({ servers });
+    const annotation = (replicas: number) => {
+      const { chart } = build({ replicas });
       return find(synth(chart), 'StatefulSet').spec.template.metadata.annotations['checksum/config'];
     };
     expect(annotation(3)).toMatch(/^[0-9a-f]{64}$/);
@@ -279,11 +297,11 @@ describe('ZooKeeperEnsemble customised', () => {
       image: ZooKeeperImage.official('3.8.4'),
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       containerName: 'zk-server',
-      servers: 5,
+      replicas: 5,
       selectorLabels: { app: 'coord' },
       labels: { team: 'platform' },
-      headlessServiceName: 'coord-peers',
-      clientServiceName: 'coord-client',
+      serviceName: 'coord-peers',
+      clientService: { name: 'coord-client' },
       configMapName: 'coord-zoo-cfg',
       clientPort: 12181,
       serverPort: 12888,
@@ -291,7 +309,7 @@ describe('ZooKeeperEnsemble customised', () => {
       tickTime: Duration.seconds(3),
       initLimit: 20,
       syncLimit: 10,
-      heap: Size.gibibytes(2),
+      heapSize: Size.gibibytes(2),
       maxClientConnections: 0,
       snapshotRetainCount: 5,
       purgeInterval: Duration.hours(24),
@@ -300,14 +318,14 @@ describe('ZooKeeperEnsemble customised', () => {
       logLevel: ZooKeeperLogLevel.WARN,
       fourLetterWordCommands: ['ruok', 'srvr', 'mntr'],
       storageSize: Size.gibibytes(20),
-      storageClassName: 'fast-ssd',
+      storageClass: StorageClass.fromStorageClassName('fast-ssd'),
       resources: {
         cpu: { request: kplus.Cpu.units(1), limit: kplus.Cpu.units(2) },
         memory: { request: Size.gibibytes(3), limit: Size.gibibytes(3) },
       },
       spreadAcrossNodes: Spreading.PREFERRED,
       spreadAcrossZones: Spreading.REQUIRED,
-      disruptionBudget: { name: 'coord-budget', maxUnavailable: 2 },
+      disruptionBudget: DisruptionBudget.maxUnavailable(2, { name: 'coord-budget' }),
       clusterDomain: 'corp.internal',
     });
     const objects = synth(chart);
@@ -342,11 +360,16 @@ describe('ZooKeeperEnsemble customised', () => {
       '',
     ].join('\n'));
     expect(zk.connectString).toBe('coord-client.infra.svc.corp.internal:12181');
+    expect(zk.serviceName).toBe('coord-peers');
+    expect(zk.clientServiceName).toBe('coord-client');
+    expect(zk.replicas).toBe(5);
+    expect(zk.heapSize.toMebibytes()).toBe(2048);
     expect(zk.serverAddresses[4]).toBe('coord-4.coord-peers.infra.svc.corp.internal:12181');
 
     const cm = find(objects, 'ConfigMap', 'coord-zoo-cfg');
     expect(cm.data['zoo.cfg']).toBe(zk.zooCfg);
     expect(cm.data['logback.xml']).toContain('<root level="WARN">');
+    expect(zk.configMap!.name).toBe('coord-zoo-cfg');
 
     expect(find(objects, 'Service', 'coord-peers').spec.ports).toEqual([
       { name: 'server', port: 12888 }, { name: 'leader-election', port: 13888 },
@@ -379,6 +402,7 @@ describe('ZooKeeperEnsemble customised', () => {
     expect(c.resources).toEqual({ requests: { cpu: '1', memory: '3Gi' }, limits: { cpu: '2', memory: '3Gi' } });
     expect(c.volumeMounts).toContainEqual({ name: 'zk-server-conf', mountPath: '/conf', readOnly: true });
     expect(pod.volumes).toContainEqual({ name: 'zk-server-conf', configMap: { name: 'coord-zoo-cfg' } });
+    expect(sts.spec.template.metadata.annotations).toEqual({ 'checksum/config': configChecksum(cm.data) });
 
     expect(toYaml(objects)).toMatchSnapshot();
   });
@@ -403,9 +427,9 @@ describe('ZooKeeperEnsemble customised', () => {
   test('the tutorial image is configured by start-zookeeper flags, in the tutorial\'s order', () => {
     const { chart, zk } = build({
       image: ZooKeeperImage.kubernetesZookeeper(),
-      servers: 5,
+      replicas: 5,
       tickTime: Duration.millis(2500),
-      heap: Size.gibibytes(1),
+      heapSize: Size.gibibytes(1),
       resources: { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(2) } },
       purgeInterval: Duration.hours(0),
       logLevel: ZooKeeperLogLevel.DEBUG,
@@ -415,6 +439,7 @@ describe('ZooKeeperEnsemble customised', () => {
     expect(zk.zooCfg).toBeUndefined();
     expect(zk.myidScript).toBeUndefined();
     expect(zk.configMap).toBeUndefined();
+    expect(zk.app.configMap).toBeUndefined();
     expect(zk.image.kind).toBe(ZooKeeperImageKind.KUBERNETES_ZOOKEEPER);
     const sts = find(objects, 'StatefulSet', 'zk');
     expect(sts.spec.template.metadata.annotations).toBeUndefined();
@@ -427,6 +452,7 @@ describe('ZooKeeperEnsemble customised', () => {
       + '--max_client_cnxns=60 --snap_retain_count=3 --purge_interval=0 --max_session_timeout=50000 '
       + '--min_session_timeout=5000 --log_level=DEBUG']);
     expect(c.env).toBeUndefined();
+    expect(c.resources).toEqual({ requests: { cpu: '0.5', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } });
     expect(c.readinessProbe.exec.command).toEqual(['sh', '-c', 'zookeeper-ready 2181']);
     expect(c.livenessProbe.exec.command).toEqual(['sh', '-c', 'zookeeper-ready 2181']);
     // the root filesystem stays read-only: the script's conf dir, log dir and /tmp are writable
@@ -436,7 +462,7 @@ describe('ZooKeeperEnsemble customised', () => {
   });
 
   test('one server is a standalone ZooKeeper: no budget, no server list', () => {
-    const { chart, zk } = build({ servers: 1 });
+    const { chart, zk } = build({ replicas: 1 });
     const objects = synth(chart);
     expect(objects.map(o => o.kind)).not.toContain('PodDisruptionBudget');
     expect(zk.app.disruptionBudget).toBeUndefined();
@@ -447,27 +473,38 @@ describe('ZooKeeperEnsemble customised', () => {
   });
 
   test('an even number of servers when allowed: four tolerate one failure, so the budget allows one', () => {
-    const { chart } = build({ servers: 4, allowEvenServers: true });
+    const { chart } = build({ replicas: 4, allowEvenServers: true });
     const objects = synth(chart);
     expect(find(objects, 'StatefulSet').spec.replicas).toBe(4);
     expect(find(objects, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
   });
 
-  test('two servers only without a budget, which they could not honour', () => {
-    const { chart } = build({ servers: 2, allowEvenServers: true, disruptionBudget: { enabled: false } });
-    expect(synth(chart).map(o => o.kind)).not.toContain('PodDisruptionBudget');
+  test('two servers only without a budget (DisruptionBudget.none()), which they could not honour', () => {
+    const { chart, zk } = build({ replicas: 2, allowEvenServers: true, disruptionBudget: DisruptionBudget.none() });
+    const objects = synth(chart);
+    expect(objects.map(o => o.kind)).not.toContain('PodDisruptionBudget');
+    expect(find(objects, 'StatefulSet').spec.replicas).toBe(2);
+    expect(zk.app.disruptionBudget).toBeUndefined();
   });
 
   test('a budget given as minAvailable must keep a quorum', () => {
-    const { chart } = build({ servers: 5, disruptionBudget: { minAvailable: 3 } });
+    const { chart } = build({ replicas: 5, disruptionBudget: DisruptionBudget.minAvailable(3) });
     expect(find(synth(chart), 'PodDisruptionBudget').spec).toEqual({
       minAvailable: 3, selector: { matchLabels: { 'app.kubernetes.io/name': 'zk' } },
     });
   });
 
-  test('the budget can be switched off', () => {
-    const { chart } = build({ disruptionBudget: { enabled: false } });
+  test('five servers tolerate two failures: maxUnavailable 2 is accepted', () => {
+    const { chart } = build({ replicas: 5, disruptionBudget: DisruptionBudget.maxUnavailable(2) });
+    expect(find(synth(chart), 'PodDisruptionBudget', 'zk-pdb').spec).toEqual({
+      maxUnavailable: 2, selector: { matchLabels: { 'app.kubernetes.io/name': 'zk' } },
+    });
+  });
+
+  test('the budget can be switched off with DisruptionBudget.none()', () => {
+    const { chart, zk } = build({ disruptionBudget: DisruptionBudget.none() });
     expect(synth(chart).map(o => o.kind)).not.toContain('PodDisruptionBudget');
+    expect(zk.app.disruptionBudget).toBeUndefined();
   });
 
   test('the data claims take the StorageClass construct given as storageClass', () => {
@@ -479,46 +516,119 @@ describe('ZooKeeperEnsemble customised', () => {
     expect(zk.app.claimStorageClassName('datadir')).toBe('zk-ssd');
   });
 
-  test('the memory limit may be left out; the heap is then not compared with it', () => {
-    const { chart } = build({ heap: Size.gibibytes(4), resources: { memory: { request: Size.gibibytes(5) } } });
+  test('the server list of zoo.cfg is the app\'s pod DNS names, whatever names, namespace and domain the app has', () => {
+    const { chart, zk } = build({ name: 'coord', serviceName: 'coord-peers', clusterDomain: 'corp.internal', replicas: 5 }, { namespace: 'infra' });
+    const expected = zk.app.podDnsNames.map((host, i) => `server.${i + 1}=${host}:2888:3888`);
+    expect(zk.app.podDnsNames).toEqual([0, 1, 2, 3, 4].map(i => `coord-${i}.coord-peers.infra.svc.corp.internal`));
+    const cm = find(synth(chart), 'ConfigMap', 'coord-config');
+    expect(cm.data['zoo.cfg'].split('\n').filter((l: string) => l.startsWith('server.'))).toEqual(expected);
+    expect(cm.data['zoo.cfg']).toBe(zk.zooCfg);
+  });
+});
+
+describe('ZooKeeperEnsemble resources merge field by field with its defaults', () => {
+  const resourcesOf = (props: ZooKeeperEnsembleProps) =>
+    find(synth(build(props).chart), 'StatefulSet').spec.template.spec.containers[0].resources;
+
+  test('a memory request alone keeps the default cpu request and both limits', () => {
+    expect(resourcesOf({ resources: { memory: { request: Size.mebibytes(768) } } })).toEqual({
+      requests: { cpu: '0.5', memory: '768Mi' },
+      limits: { cpu: '1', memory: '1Gi' },
+    });
+  });
+
+  test('a cpu limit alone keeps the default cpu request and the memory request and limit', () => {
+    expect(resourcesOf({ resources: { cpu: { limit: kplus.Cpu.units(2) } } })).toEqual({
+      requests: { cpu: '0.5', memory: '1Gi' },
+      limits: { cpu: '2', memory: '1Gi' },
+    });
+  });
+
+  test('a raised memory limit alone keeps the other defaults, and the heap is checked against it', () => {
+    const { chart, zk } = build({ heapSize: Size.mebibytes(1536), resources: { memory: { limit: Size.gibibytes(2) } } });
     const c = find(synth(chart), 'StatefulSet').spec.template.spec.containers[0];
-    expect(c.resources).toEqual({ requests: { memory: '5Gi' } });
+    expect(c.resources).toEqual({ requests: { cpu: '0.5', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } });
+    expect(c.env).toContainEqual({ name: 'ZK_SERVER_HEAP', value: '1536' });
+    expect(zk.app.resources.memory!.limit!.asString()).toBe('2Gi');
+  });
+
+  test('fails on a memory request above the default limit it keeps', () => {
+    expect(() => build({ resources: { memory: { request: Size.gibibytes(2) } } })).toThrow(
+      /^test\/zk: invalid resources\.memory\.request "2Gi": is above the memory limit 1Gi; the API server refuses a request above its limit: lower the request or raise the limit$/);
+  });
+
+  test('fails on the default heap at a lowered memory limit: the heap is checked against the effective limit', () => {
+    expect(() => build({ resources: { memory: { limit: Size.mebibytes(512) } } })).toThrow(
+      /^test\/zk: invalid heapSize "512Mi": must be below the memory limit \(resources\.memory\.limit 512Mi\): the JVM needs memory beyond the heap/);
+  });
+
+  test('fails on a heap above the default limit when only a memory request is given', () => {
+    expect(() => build({ heapSize: Size.gibibytes(4), resources: { memory: { request: Size.gibibytes(5) } } })).toThrow(
+      /^test\/zk: invalid heapSize "4Gi": must be below the memory limit \(resources\.memory\.limit 1Gi\)/);
   });
 });
 
 describe('ZooKeeperEnsemble fails at synth time on bad input', () => {
   const fails = (props: ZooKeeperEnsembleProps, message: RegExp) => expect(() => build(props)).toThrow(message);
 
-  test.each([0, -1, 2.5])('fails on %p servers', (servers) => {
-    fails({ servers }, new RegExp(`^test/zk: invalid servers ${servers}: must be a whole number of at least 1: 1 runs a standalone server`));
+  test.each([0, -1, 2.5])('fails on %p replicas', (replicas) => {
+    fails({ replicas }, new RegExp(`^test/zk: invalid replicas ${replicas}: must be a whole number of at least 1: 1 runs a standalone server`));
   });
 
   test('fails on an even number of servers, explaining why and how to allow it', () => {
-    fails({ servers: 4 }, /test\/zk: invalid servers 4: must be odd: an ensemble of 4 needs 3 servers for a quorum and tolerates 1 failure\(s\), no more than 3 servers do; use 3 or 5, or set allowEvenServers: true/);
+    fails({ replicas: 4 }, /^test\/zk: invalid replicas 4: must be odd: an ensemble of 4 needs 3 servers for a quorum and tolerates 1 failure\(s\), no more than 3 servers do; use 3 or 5, or set allowEvenServers: true/);
   });
 
-  test('fails on a budget that lets a drain break the quorum (maxUnavailable)', () => {
-    fails({ disruptionBudget: { maxUnavailable: 2 } },
-      /invalid disruptionBudget.maxUnavailable 2: would let a drain break the quorum: 3 servers need 2 for a quorum, so at most 1 may be down at once; use 1$/);
+  test('fails on a budget that lets a drain break the quorum (maxUnavailable 2 of 3)', () => {
+    fails({ disruptionBudget: DisruptionBudget.maxUnavailable(2) },
+      /^test\/zk: invalid disruptionBudget\.maxUnavailable 2: would let a drain break the quorum: 3 members need 2 for a quorum, so at most 1 may be down at once; use 1$/);
   });
 
-  test('fails on a budget that lets a drain break the quorum (minAvailable)', () => {
-    fails({ servers: 5, disruptionBudget: { minAvailable: 2 } },
-      /invalid disruptionBudget.minAvailable 2: would let a drain break the quorum: 5 servers need 3 for a quorum; use at least 3/);
+  test('fails on a budget that lets a drain break the quorum (maxUnavailable 2 of 4, even with allowEvenServers)', () => {
+    fails({ replicas: 4, allowEvenServers: true, disruptionBudget: DisruptionBudget.maxUnavailable(2) },
+      /^test\/zk: invalid disruptionBudget\.maxUnavailable 2: would let a drain break the quorum: 4 members need 3 for a quorum, so at most 1 may be down at once; use 1$/);
+  });
+
+  test('fails on a budget that lets a drain break the quorum (minAvailable 1 of 3)', () => {
+    fails({ disruptionBudget: DisruptionBudget.minAvailable(1) },
+      /^test\/zk: invalid disruptionBudget\.minAvailable 1: would let a drain break the quorum: 3 members need 2 for a quorum; use at least 2$/);
+  });
+
+  test('fails on a budget that lets a drain break the quorum (minAvailable 2 of 5)', () => {
+    fails({ replicas: 5, disruptionBudget: DisruptionBudget.minAvailable(2) },
+      /^test\/zk: invalid disruptionBudget\.minAvailable 2: would let a drain break the quorum: 5 members need 3 for a quorum; use at least 3$/);
   });
 
   test('fails on a budget for a standalone server', () => {
-    fails({ servers: 1, disruptionBudget: { maxUnavailable: 1 } },
-      /invalid disruptionBudget \{"maxUnavailable":1\}: a standalone server \(servers: 1\) has no fault tolerance.*leave disruptionBudget unset/);
+    fails({ replicas: 1, disruptionBudget: DisruptionBudget.maxUnavailable(1) },
+      /^test\/zk: invalid disruptionBudget "maxUnavailable 1": a single member has no fault tolerance: any budget either lets a drain stop it or blocks every drain; give DisruptionBudget\.none\(\), or run 3 members$/);
   });
 
   test('fails on two servers with the default budget, which would either break the quorum or block drains', () => {
-    fails({ servers: 2, allowEvenServers: true },
-      /invalid disruptionBudget \{"maxUnavailable":1\}: 2 servers tolerate no failure \(a quorum is 2\).*disruptionBudget.enabled: false/);
+    fails({ replicas: 2, allowEvenServers: true },
+      /^test\/zk: invalid disruptionBudget "\(default: maxUnavailable 1\)": 2 members tolerate no failure \(a quorum is 2\): any budget either lets a drain break the quorum or blocks every drain; run an odd number of members, or give DisruptionBudget\.none\(\) for this resize step$/);
+  });
+
+  test('fails on two servers with any budget given', () => {
+    fails({ replicas: 2, allowEvenServers: true, disruptionBudget: DisruptionBudget.minAvailable(1) },
+      /^test\/zk: invalid disruptionBudget "minAvailable 1": 2 members tolerate no failure \(a quorum is 2\).*DisruptionBudget\.none\(\)/);
   });
 
   test('fails on a budget that allows no disruption at all', () => {
-    fails({ disruptionBudget: { maxUnavailable: 0 } }, /invalid disruptionBudget.maxUnavailable 0: a budget that allows no disruption blocks every node drain/);
+    fails({ disruptionBudget: DisruptionBudget.maxUnavailable(0) },
+      /^test\/zk: invalid disruptionBudget\.maxUnavailable 0: a budget that allows no disruption blocks every node drain/);
+  });
+
+  // The types allow only a DisruptionBudget; a caller without types (plain JavaScript) can pass
+  // the old object shape, which the ensemble used to read as minAvailable 2 when it held both.
+  test.each([
+    [{ maxUnavailable: 1, minAvailable: 2 }, '{"maxUnavailable":1,"minAvailable":2}'],
+    [{ maxUnavailable: 1 }, '{"maxUnavailable":1}'],
+    [{ enabled: false }, '{"enabled":false}'],
+  ])('fails on a budget given as the plain object %j (untyped caller)', (budget, shown) => {
+    const message = `test/zk: invalid disruptionBudget ${shown}: must be DisruptionBudget.maxUnavailable(n), DisruptionBudget.minAvailable(n) or DisruptionBudget.none()`;
+    expect(() => build({ disruptionBudget: budget as any })).toThrow(message);
+    expect(() => build({ disruptionBudget: budget as any })).toThrow(/^test\/zk: /);
   });
 
   test('fails on port collisions', () => {
@@ -531,16 +641,16 @@ describe('ZooKeeperEnsemble fails at synth time on bad input', () => {
   });
 
   test('fails on a heap larger than the memory limit', () => {
-    fails({ heap: Size.gibibytes(2) },
-      /test\/zk: invalid heap "2Gi": must be below the memory limit \(resources.memory.limit 1Gi\): the JVM needs memory beyond the heap/);
+    fails({ heapSize: Size.gibibytes(2) },
+      /^test\/zk: invalid heapSize "2Gi": must be below the memory limit \(resources.memory.limit 1Gi\): the JVM needs memory beyond the heap and is killed when it reaches the limit; lower the heap \(about 3\/4 of the limit\) or raise the limit$/);
   });
 
   test('fails on a heap equal to the memory limit', () => {
-    fails({ heap: Size.mebibytes(1024) }, /invalid heap "1024Mi": must be below the memory limit \(resources.memory.limit 1Gi\)/);
+    fails({ heapSize: Size.mebibytes(1024) }, /^test\/zk: invalid heapSize "1024Mi": must be below the memory limit \(resources.memory.limit 1Gi\)/);
   });
 
   test('fails on a heap that is not whole mebibytes', () => {
-    fails({ heap: Size.kibibytes(1000) }, /invalid heap "1000Ki": must be a positive whole number of mebibytes/);
+    fails({ heapSize: Size.kibibytes(1000) }, /^test\/zk: invalid heapSize "1000Ki": must be a positive whole number of mebibytes, e.g. Size.mebibytes\(512\)$/);
   });
 
   test('fails on an official image older than ZooKeeper 3.8', () => {
@@ -551,23 +661,36 @@ describe('ZooKeeperEnsemble fails at synth time on bad input', () => {
     fails({ image: ZooKeeperImage.officialFrom('zookeeper:3.4.14@sha256:0123abcd') }, /invalid image "zookeeper:3.4.14@sha256:0123abcd": the official image is supported from ZooKeeper 3.8/);
   });
 
-  test('fails on both storageClass and storageClassName', () => {
-    const chart = freshChart();
-    const ssd = new StorageClass(chart, 'zk-ssd', { provisioner: 'pd.csi.storage.gke.io' });
-    expect(() => new ZooKeeperEnsemble(chart, 'zk', { storageClass: ssd, storageClassName: 'standard' }))
-      .toThrow(/^test\/zk: invalid storageClassName "standard": give either storageClass \(here "zk-ssd"\) or storageClassName, not both$/);
+  // storageClass is one prop whose type is a storage class, so "both storageClass and
+  // storageClassName" cannot be written any more; a caller without types can still pass a name
+  // where the class belongs.
+  test('fails on a storage class given as a plain name (untyped caller), pointing to fromStorageClassName', () => {
+    fails({ storageClass: 'standard' as any },
+      /^test\/zk: invalid storageClass "standard": must be a StorageClass, StorageClass\.fromStorageClassName\(name\) or StorageClass\.none\(\)$/);
   });
 
   test('fails on a storage class name that is not a DNS subdomain', () => {
-    fails({ storageClassName: 'Fast_SSD' }, /^test\/zk: invalid storageClassName "Fast_SSD": must be a DNS subdomain/);
+    expect(() => build({ storageClass: StorageClass.fromStorageClassName('Fast_SSD') }))
+      .toThrow(/^StorageClass\.fromStorageClassName\(\): invalid storageClassName "Fast_SSD": must be a DNS subdomain/);
   });
 
   test('fails on a name that is not a DNS label', () => {
-    fails({ name: 'ZK_Main' }, /test\/zk: invalid name "ZK_Main": must be a DNS label of at most 52 characters/);
+    fails({ name: 'ZK_Main' }, /^test\/zk: invalid name "ZK_Main": must be a DNS label of at most 52 characters/);
   });
 
   test('fails on an empty image', () => {
-    fails({ image: ZooKeeperImage.officialFrom('') }, /invalid image "": must be an image reference/);
+    fails({ image: ZooKeeperImage.officialFrom('') }, /^test\/zk: invalid image "": must be an image reference without spaces, e.g. ZooKeeperImage.official\("3.9.3"\)$/);
+  });
+
+  // Checks the ensemble's StatefulApp runs report the ensemble's path and the field the user wrote.
+  test('fails on a zero storageSize, under the ensemble\'s path and field name', () => {
+    fails({ storageSize: Size.gibibytes(0) }, /^test\/zk: invalid storageSize "0Gi": must be greater than zero, e\.g\. Size\.gibibytes\(1\)$/);
+    expect(() => build({ storageSize: Size.gibibytes(0) })).not.toThrow(/zk\/App|volumeClaims/);
+  });
+
+  test('fails on a container name that is not a DNS label, under the ensemble\'s path', () => {
+    fails({ containerName: 'ZK_Server' }, /^test\/zk: invalid containerName "ZK_Server": must be a DNS label of at most 63 characters/);
+    expect(() => build({ containerName: 'ZK_Server' })).not.toThrow(/zk\/App|container\.name/);
   });
 
   test('fails on four-letter-word commands without ruok, which the probes need', () => {
@@ -608,11 +731,12 @@ describe('ZooKeeperEnsemble fails at synth time on bad input', () => {
   });
 
   test('fails on Service names that collide or are not DNS-1035 labels', () => {
-    fails({ clientServiceName: 'zk-hs' }, /invalid clientServiceName "zk-hs": must differ from headlessServiceName/);
-    fails({ headlessServiceName: '1zk' }, /invalid headlessServiceName "1zk": must be a DNS-1035 label/);
+    fails({ clientService: { name: 'zk-hs' } },
+      /^test\/zk: invalid clientService\.name "zk-hs": must differ from the headless Service name \(serviceName "zk-hs"\)$/);
+    fails({ serviceName: '1zk' }, /^test\/zk: invalid serviceName "1zk": must be a DNS-1035 label/);
   });
 
   test('fails on a ConfigMap name that is not a DNS subdomain', () => {
-    fails({ configMapName: 'Zoo_Cfg' }, /invalid configMapName "Zoo_Cfg": must be a DNS subdomain/);
+    fails({ configMapName: 'Zoo_Cfg' }, /^test\/zk: invalid configMapName "Zoo_Cfg": must be a DNS subdomain/);
   });
 });
