@@ -1,7 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  CassandraRing, CassandraRingProps, LinuxCapability, Spreading, StatefulApp, StorageClass, VolumeBindingMode,
+  CassandraRing, CassandraRingProps, ContainerProbe, DisruptionBudget, LinuxCapability, Spreading, StatefulApp, StorageClass,
+  VolumeBindingMode,
 } from '../src';
 import { findObject, freshChart, synthObjects, synthValidated, toYaml } from './util/synth';
 
@@ -127,7 +128,7 @@ describe('CassandraRing defaults', () => {
     expect(ring.clusterName).toBe('cassandra');
     expect(ring.dataCenter).toBe('dc1');
     expect(ring.rack).toBe('rack1');
-    expect(ring.maxHeapSize.toMebibytes()).toBe(512);
+    expect(ring.heapSize.toMebibytes()).toBe(512);
     expect(ring.heapNewSize.toMebibytes()).toBe(100);
 
     expect(toYaml(objects)).toMatchSnapshot();
@@ -139,6 +140,22 @@ describe('CassandraRing defaults', () => {
     expect(envOf(sts).CASSANDRA_SEEDS).toBe(ring.seeds.join(','));
     expect(ring.seeds).toEqual(ring.app.podDnsNames.slice(0, 3));
     expect(ring.seeds[2]).toBe('cassandra-2.cass.data.svc.k8s.example');
+  });
+
+  test.each<[string, CassandraRingProps, { namespace?: string }, string[]]>([
+    ['defaults', {}, {}, ['cassandra-0.cassandra.default.svc.cluster.local', 'cassandra-1.cassandra.default.svc.cluster.local']],
+    ['a chart namespace', { replicas: 4, seedCount: 3 }, { namespace: 'data' },
+      [0, 1, 2].map(i => `cassandra-${i}.cassandra.data.svc.cluster.local`)],
+    ['a chart namespace and a custom cluster domain', { clusterDomain: 'corp.internal' }, { namespace: 'data' },
+      [0, 1].map(i => `cassandra-${i}.cassandra.data.svc.corp.internal`)],
+    ['its own namespace, name and service name', { name: 'ring', namespace: 'db', serviceName: 'ring-nodes', seedCount: 1 }, { namespace: 'data' },
+      ['ring-0.ring-nodes.db.svc.cluster.local']],
+  ])('CASSANDRA_SEEDS is the first seedCount of the app\'s pod DNS names (%s)', (_, props, chartProps, expected) => {
+    const { chart, ring } = build(props, chartProps);
+    const sts = find(synth(chart), 'StatefulSet');
+    expect(envOf(sts).CASSANDRA_SEEDS).toBe(expected.join(','));
+    expect(ring.app.podDnsNames.slice(0, ring.seedCount)).toEqual(expected);
+    expect(ring.seeds).toEqual(expected);
   });
 
   test('a single-node ring has one seed and still a disruption budget', () => {
@@ -153,12 +170,12 @@ describe('CassandraRing defaults', () => {
     const { ring } = build({
       resources: { cpu: { limit: kplus.Cpu.units(4) }, memory: { limit: Size.gibibytes(8) } },
     });
-    expect(ring.maxHeapSize.toMebibytes()).toBe(4096);
+    expect(ring.heapSize.toMebibytes()).toBe(4096);
     // min(4096 / 4, 100 per core × 4 cores)
     expect(ring.heapNewSize.toMebibytes()).toBe(400);
 
-    const small = build({ resources: { memory: { limit: Size.mebibytes(600) } } }).ring;
-    expect(small.maxHeapSize.toMebibytes()).toBe(300);
+    const small = build({ resources: { memory: { request: Size.mebibytes(600), limit: Size.mebibytes(600) } } }).ring;
+    expect(small.heapSize.toMebibytes()).toBe(300);
     // min(300 / 4, 100 × 1 core)
     expect(small.heapNewSize.toMebibytes()).toBe(75);
   });
@@ -184,23 +201,23 @@ describe('CassandraRing customised', () => {
         cpu: { request: kplus.Cpu.units(1), limit: kplus.Cpu.units(2) },
         memory: { request: Size.gibibytes(4), limit: Size.gibibytes(4) },
       },
-      maxHeapSize: Size.gibibytes(2),
+      heapSize: Size.gibibytes(2),
       heapNewSize: Size.mebibytes(200),
       env: [{ name: 'JVM_EXTRA_OPTS', value: kplus.EnvValue.fromValue('-Dcassandra.ring_delay_ms=30000') }],
-      readiness: kplus.Probe.fromCommand(['/bin/sh', '-c', 'nodetool status | grep -E "^UN +$POD_IP "'], {
-        timeoutSeconds: Duration.seconds(20),
+      readiness: ContainerProbe.exec(['/bin/sh', '-c', 'nodetool status | grep -E "^UN +$POD_IP "'], {
+        timeout: Duration.seconds(20),
       }),
-      liveness: kplus.Probe.fromTcpSocket({ port: 7000, failureThreshold: 10 }),
-      startup: kplus.Probe.fromTcpSocket({ port: 7000, failureThreshold: 180 }),
+      liveness: ContainerProbe.tcp(7000, { failureThreshold: 10 }),
+      startup: ContainerProbe.tcp(7000, { failureThreshold: 180 }),
       ipcLock: false,
       containerSecurity: { readOnlyRootFilesystem: true, addCapabilities: [LinuxCapability.SYS_RESOURCE] },
-      podSecurityContext: { user: 1000, group: 1000, fsGroup: 1000 },
+      podSecurity: { user: 1000, group: 1000, fsGroup: 1000 },
       terminationGracePeriod: Duration.minutes(10),
       dataClaimName: 'data',
-      dataSize: Size.gibibytes(100),
-      storageClassName: 'ssd',
+      storageSize: Size.gibibytes(100),
+      storageClass: StorageClass.fromStorageClassName('ssd'),
       dataDirectory: '/data',
-      disruptionBudget: { name: 'ring-budget', maxUnavailable: 2 },
+      disruptionBudget: DisruptionBudget.maxUnavailable(2, { name: 'ring-budget' }),
       spreadAcrossNodes: Spreading.REQUIRED,
       spreadAcrossZones: Spreading.PREFERRED,
     });
@@ -219,8 +236,14 @@ describe('CassandraRing customised', () => {
     expect(sts.spec.selector.matchLabels).toEqual({ app: 'ring' });
     const pod = sts.spec.template.spec;
     expect(pod.terminationGracePeriodSeconds).toBe(600);
+    // podSecurity merges field by field: the ring's fsGroupChangePolicy stays
     expect(pod.securityContext).toEqual({
-      runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      fsGroup: 1000,
+      fsGroupChangePolicy: 'OnRootMismatch',
+      seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
     expect(pod.topologySpreadConstraints[0].whenUnsatisfiable).toBe('ScheduleAnyway');
@@ -233,6 +256,9 @@ describe('CassandraRing customised', () => {
     expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
     expect(c.readinessProbe.exec.command[2]).toContain('nodetool status');
     expect(c.readinessProbe.timeoutSeconds).toBe(20);
+    expect(c.readinessProbe).toEqual({
+      exec: { command: ['/bin/sh', '-c', 'nodetool status | grep -E "^UN +$POD_IP "'] }, timeoutSeconds: 20, failureThreshold: 3,
+    });
     expect(c.livenessProbe).toEqual({ tcpSocket: { port: 7000 }, failureThreshold: 10 });
     expect(c.startupProbe).toEqual({ tcpSocket: { port: 7000 }, failureThreshold: 180 });
     expect(c.volumeMounts).toEqual([{ name: 'data', mountPath: '/data' }]);
@@ -263,6 +289,8 @@ describe('CassandraRing customised', () => {
     expect(ring.seeds).toEqual([0, 1, 2].map(i => `ring-${i}.ring-nodes.db.svc.cluster.local`));
     expect(ring.contactPoints).toHaveLength(4);
     expect(ring.app.claimNames('data')).toEqual(['data-ring-0', 'data-ring-1', 'data-ring-2', 'data-ring-3']);
+    expect(ring.heapSize.toMebibytes()).toBe(2048);
+    expect(ring.heapNewSize.toMebibytes()).toBe(200);
 
     expect(toYaml(objects)).toMatchSnapshot();
   });
@@ -274,7 +302,7 @@ describe('CassandraRing customised', () => {
       parameters: { type: 'pd-ssd' },
       volumeBindingMode: VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER,
     });
-    const ring = new CassandraRing(chart, 'cassandra', { storageClass: fast, dataSize: Size.gibibytes(50) });
+    const ring = new CassandraRing(chart, 'cassandra', { storageClass: fast, storageSize: Size.gibibytes(50) });
     const objects = synth(chart);
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
       'StorageClass/fast', 'Service/cassandra', 'StatefulSet/cassandra', 'PodDisruptionBudget/cassandra-pdb',
@@ -313,6 +341,50 @@ describe('CassandraRing customised', () => {
   });
 });
 
+describe('CassandraRing resources merge field by field with its defaults', () => {
+  const containerOf = (props: CassandraRingProps) =>
+    find(synth(build(props).chart), 'StatefulSet').spec.template.spec.containers[0];
+
+  test('a memory request alone keeps the default cpu request and both limits, and the default heap', () => {
+    const c = containerOf({ resources: { memory: { request: Size.mebibytes(768) } } });
+    expect(c.resources).toEqual({ requests: { cpu: '500m', memory: '768Mi' }, limits: { cpu: '500m', memory: '1Gi' } });
+    expect(envOf({ spec: { template: { spec: { containers: [c] } } } }).MAX_HEAP_SIZE).toBe('512M');
+  });
+
+  test('a cpu limit alone keeps the memory limit (which used to be lost and refused)', () => {
+    const { chart, ring } = build({ resources: { cpu: { limit: kplus.Cpu.units(1) } } });
+    const c = find(synth(chart), 'StatefulSet').spec.template.spec.containers[0];
+    expect(c.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
+    expect(ring.heapSize.toMebibytes()).toBe(512);
+  });
+
+  test('the default heap is half the effective memory limit: a raised limit alone doubles it', () => {
+    const { chart, ring } = build({ resources: { memory: { limit: Size.gibibytes(2) } } });
+    const sts = find(synth(chart), 'StatefulSet');
+    expect(sts.spec.template.spec.containers[0].resources).toEqual({
+      requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '500m', memory: '2Gi' },
+    });
+    expect(ring.heapSize.toMebibytes()).toBe(1024);
+    expect(envOf(sts)).toMatchObject({ MAX_HEAP_SIZE: '1024M', HEAP_NEWSIZE: '100M' });
+    expect(ring.app.resources.memory!.limit!.asString()).toBe('2Gi');
+  });
+
+  test('fails on a memory request above the default limit it keeps', () => {
+    expect(() => build({ resources: { memory: { request: Size.gibibytes(2) } } })).toThrow(
+      /^test\/cassandra: invalid resources\.memory\.request "2Gi": is above the memory limit 1Gi; the API server refuses a request above its limit: lower the request or raise the limit$/);
+  });
+
+  test('fails on a lowered memory limit below the default request it keeps', () => {
+    expect(() => build({ resources: { memory: { limit: Size.mebibytes(600) } } })).toThrow(
+      /^test\/cassandra: invalid resources\.memory\.request "1Gi": is above the memory limit 600Mi/);
+  });
+
+  test('fails on a heap at the effective limit when only a memory request is given', () => {
+    expect(() => build({ heapSize: Size.gibibytes(1), resources: { memory: { request: Size.mebibytes(512) } } })).toThrow(
+      /^test\/cassandra: invalid heapSize "1024M": must be below the memory limit \(resources\.memory\.limit 1Gi\)/);
+  });
+});
+
 describe('CassandraRing fails at synth time on bad input', () => {
   const fails = (props: CassandraRingProps, message: RegExp) => expect(() => build(props)).toThrow(message);
 
@@ -329,27 +401,23 @@ describe('CassandraRing fails at synth time on bad input', () => {
   });
 
   test('fails on a heap equal to the memory limit', () => {
-    fails({ maxHeapSize: Size.gibibytes(1) },
-      /test\/cassandra: invalid maxHeapSize "1024M": must be below the memory limit 1Gi: Cassandra also uses memory outside the heap/);
+    fails({ heapSize: Size.gibibytes(1) },
+      /^test\/cassandra: invalid heapSize "1024M": must be below the memory limit \(resources\.memory\.limit 1Gi\): Cassandra also uses memory outside the heap; about half the limit is usual$/);
   });
 
   test('fails on a heap above the memory limit', () => {
-    fails({ maxHeapSize: Size.gibibytes(4), resources: { memory: { limit: Size.gibibytes(2) } } },
-      /invalid maxHeapSize "4096M": must be below the memory limit 2Gi/);
-  });
-
-  test('fails on resources without a memory limit', () => {
-    fails({ resources: { cpu: { limit: kplus.Cpu.units(1) } } },
-      /invalid resources.memory.limit \(not set\): give a memory limit/);
+    fails({ heapSize: Size.gibibytes(4), resources: { memory: { limit: Size.gibibytes(2) } } },
+      /^test\/cassandra: invalid heapSize "4096M": must be below the memory limit \(resources\.memory\.limit 2Gi\)/);
   });
 
   test('fails on a heap that is not a whole number of mebibytes', () => {
-    fails({ maxHeapSize: Size.kibibytes(1500) }, /invalid maxHeapSize "1500Ki": must be a whole number of mebibytes/);
+    fails({ heapSize: Size.kibibytes(1500) },
+      /^test\/cassandra: invalid heapSize "1500Ki": must be a whole number of mebibytes greater than zero, e\.g\. Size\.mebibytes\(512\)$/);
   });
 
   test('fails on a young generation not below the heap', () => {
-    fails({ maxHeapSize: Size.mebibytes(256), heapNewSize: Size.mebibytes(256) },
-      /invalid heapNewSize "256M": must be below maxHeapSize \(256M\)/);
+    fails({ heapSize: Size.mebibytes(256), heapNewSize: Size.mebibytes(256) },
+      /^test\/cassandra: invalid heapNewSize "256M": must be below heapSize \(256M\): it is the young generation inside the heap/);
   });
 
   test('fails on an empty cluster name', () => {
@@ -386,21 +454,50 @@ describe('CassandraRing fails at synth time on bad input', () => {
   });
 
   test('fails on a relative data directory', () => {
-    fails({ dataDirectory: 'data' }, /invalid dataDirectory "data": must be an absolute path/);
+    fails({ dataDirectory: 'data' }, /^test\/cassandra: invalid dataDirectory "data": must be an absolute path \(starting with '\/', without '\.\.'\)$/);
   });
 
-  test('fails on both storageClass and storageClassName', () => {
-    const chart = freshChart();
-    const fast = new StorageClass(chart, 'fast', { provisioner: 'pd.csi.storage.gke.io' });
-    expect(() => new CassandraRing(chart, 'cassandra', { storageClass: fast, storageClassName: 'ssd' }))
-      .toThrow(/^test\/cassandra: invalid storageClassName "ssd": give either storageClass \(here "fast"\) or storageClassName, not both$/);
+  // storageClass is one prop whose type is a storage class, so "both storageClass and
+  // storageClassName" cannot be written any more; a caller without types can still pass a name
+  // where the class belongs.
+  test('fails on a storage class given as a plain name (untyped caller)', () => {
+    fails({ storageClass: 'ssd' as any },
+      /^test\/cassandra: invalid storageClass "ssd": must be a StorageClass, StorageClass\.fromStorageClassName\(name\) or StorageClass\.none\(\)$/);
   });
 
   test('fails on a storage class name that is not a DNS subdomain', () => {
-    fails({ storageClassName: 'Fast SSD' }, /^test\/cassandra: invalid storageClassName "Fast SSD": must be a DNS subdomain/);
+    expect(() => build({ storageClass: StorageClass.fromStorageClassName('Fast SSD') }))
+      .toThrow(/^StorageClass\.fromStorageClassName\(\): invalid storageClassName "Fast SSD": must be a DNS subdomain/);
+  });
+
+  test('fails on a budget given as a plain object (untyped caller)', () => {
+    fails({ disruptionBudget: { maxUnavailable: 1, minAvailable: 2 } as any },
+      /^test\/cassandra: invalid disruptionBudget \{"maxUnavailable":1,"minAvailable":2\}: must be DisruptionBudget\.maxUnavailable\(n\), DisruptionBudget\.minAvailable\(n\) or DisruptionBudget\.none\(\)$/);
   });
 
   test('fails on a name that is not a DNS label', () => {
-    fails({ name: 'Cassandra' }, /invalid name "Cassandra": must be a DNS label/);
+    fails({ name: 'Cassandra' }, /^test\/cassandra: invalid name "Cassandra": must be a DNS label/);
+  });
+
+  // Checks the ring's StatefulApp runs report the ring's path and the field the user wrote.
+  describe('errors of the app are reported under the ring\'s path and field names', () => {
+    const inner = /cassandra\/App|volumeClaims|container\./;
+    test.each<[string, CassandraRingProps, RegExp]>([
+      ['storageSize', { storageSize: Size.gibibytes(0) },
+        /^test\/cassandra: invalid storageSize "0Gi": must be greater than zero, e\.g\. Size\.gibibytes\(1\)$/],
+      ['dataClaimName', { dataClaimName: 'Data_Claim' },
+        /^test\/cassandra: invalid dataClaimName "Data_Claim": must be a DNS label of at most 63 characters/],
+      ['readiness', { readiness: ContainerProbe.exec([]) },
+        /^test\/cassandra: invalid readiness\.command \[\]: give the command to run, e\.g\. \["sh", "-c", "pg_isready"\]$/],
+      ['liveness', { liveness: ContainerProbe.tcp(70000) },
+        /^test\/cassandra: invalid liveness\.port 70000: must be an integer from 1 to 65535$/],
+      ['image', { image: '' },
+        /^test\/cassandra: invalid image "": must be a non-empty image reference, e\.g\. "nginx:1\.25"$/],
+      ['containerName', { containerName: 'Cassandra_Node' },
+        /^test\/cassandra: invalid containerName "Cassandra_Node": must be a DNS label/],
+    ])('%s', (_, props, message) => {
+      expect(() => build(props)).toThrow(message);
+      expect(() => build(props)).not.toThrow(inner);
+    });
   });
 });
