@@ -179,6 +179,9 @@ export interface StatefulAppProps extends StatefulWorkloadOptions {
   readonly configMapName?: string;
 }
 
+/** The pod annotation that holds the checksum of the files added with `addConfigFile`. */
+const CONFIG_CHECKSUM = 'checksum/config';
+
 /** A generated configuration file. */
 interface ConfigFile {
   readonly key: string;
@@ -622,6 +625,14 @@ export class StatefulApp extends Construct {
       throw invalid(this.errors, 'volumeClaims', unmounted.name,
         'claim is mounted nowhere: give it a mountPath, mount it with a container\'s claimMounts, or call mountVolume');
     }
+    if (this.configFiles.length > 0) {
+      const field = this.props.podAnnotations?.[CONFIG_CHECKSUM] !== undefined ? 'podAnnotations'
+        : this.extraPodAnnotations[CONFIG_CHECKSUM] !== undefined ? 'pod annotation' : undefined;
+      if (field !== undefined) {
+        throw invalid(this.errors, field, CONFIG_CHECKSUM,
+          'is the annotation addConfigFile sets to the checksum of the configuration files (so a change rolls the pods); use another key');
+      }
+    }
     const dupVolume = firstDuplicate(this.volumeNames());
     if (dupVolume !== undefined) {
       throw invalid(this.errors, 'volume names', dupVolume,
@@ -737,7 +748,7 @@ export class StatefulApp extends Construct {
       for (const f of [...this.configFiles].sort((a, b) => a.key.localeCompare(b.key))) {
         hash.update(`${f.key}\0${f.content}\0`);
       }
-      annotations['checksum/config'] = hash.digest('hex');
+      annotations[CONFIG_CHECKSUM] = hash.digest('hex');
     }
     return Object.keys(annotations).length > 0 ? annotations : undefined;
   }
