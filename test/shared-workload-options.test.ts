@@ -1,0 +1,152 @@
+import { Chart, Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import {
+  CassandraRing, DisruptionBudget, Spreading, StatefulApp, StatefulWorkloadOptions, StorageClass, UpdateStrategy, ZooKeeperEnsemble,
+} from '../src';
+import { findObject, freshChart, synthValidated } from './util/synth';
+
+// The options every stateful workload has are one set (StatefulWorkloadOptions), accepted under the
+// same names by StatefulApp, ZooKeeperEnsemble and CassandraRing. The same object is given to all
+// three, and each rendered field is checked in each.
+
+const SHARED: StatefulWorkloadOptions = {
+  name: 'store',
+  namespace: 'storage',
+  replicas: 3,
+  serviceName: 'store-peers',
+  containerName: 'store-main',
+  labels: { team: 'storage' },
+  podAnnotations: { 'example.com/owner': 'storage-team' },
+  resources: {
+    cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(2) },
+    memory: { request: Size.gibibytes(2), limit: Size.gibibytes(4) },
+  },
+  containerSecurity: { user: 2000, group: 2000 },
+  podSecurity: { user: 3000, group: 3000, fsGroup: 3000 },
+  storageClass: StorageClass.fromStorageClassName('fast-ssd'),
+  disruptionBudget: DisruptionBudget.maxUnavailable(1, { name: 'store-budget' }),
+  spreadAcrossNodes: Spreading.NONE,
+  spreadAcrossZones: Spreading.PREFERRED,
+  updateStrategy: UpdateStrategy.rollingUpdate({ partition: 1 }),
+  terminationGracePeriod: Duration.minutes(2),
+  serviceAccountName: 'store-sa',
+  automountServiceAccountToken: true,
+  clientService: { type: kplus.ServiceType.NODE_PORT },
+};
+
+const CONSTRUCTS: Array<[string, (scope: Construct) => void, string]> = [
+  ['StatefulApp', scope => new StatefulApp(scope, 'w', {
+    ...SHARED,
+    container: { image: 'registry.example.com/store:1.0', ports: [{ number: 7000, name: 'peer' }] },
+    volumeClaims: [{ name: 'data', size: Size.gibibytes(1), mountPath: '/data' }],
+  }), 'store-client'],
+  ['ZooKeeperEnsemble', scope => new ZooKeeperEnsemble(scope, 'w', SHARED), 'store-cs'],
+  ['CassandraRing', scope => new CassandraRing(scope, 'w', SHARED), 'store-client'],
+];
+
+interface Rendered {
+  readonly objects: any[];
+  readonly sts: any;
+  readonly pod: any;
+  readonly container: any;
+  readonly clientServiceName: string;
+}
+
+function render(create: (scope: Construct) => void, clientServiceName: string): Rendered {
+  const chart: Chart = freshChart();
+  create(chart);
+  const objects = synthValidated(chart);
+  const sts = findObject(objects, 'StatefulSet', 'store');
+  return { objects, sts, pod: sts.spec.template.spec, container: sts.spec.template.spec.containers[0], clientServiceName };
+}
+
+const CHECKS: Array<[keyof StatefulWorkloadOptions, (r: Rendered) => void]> = [
+  ['labels', r => {
+    for (const o of r.objects) {
+      expect({ object: `${o.kind}/${o.metadata.name}`, team: o.metadata.labels?.team })
+        .toEqual({ object: `${o.kind}/${o.metadata.name}`, team: 'storage' });
+    }
+    expect(r.sts.spec.template.metadata.labels.team).toBe('storage');
+    // labels are not selectors
+    expect(r.sts.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'store' });
+  }],
+  ['namespace', r => {
+    expect(r.objects.map(o => o.metadata.namespace)).toEqual(r.objects.map(() => 'storage'));
+  }],
+  ['serviceName', r => {
+    const headless = findObject(r.objects, 'Service', 'store-peers');
+    expect(headless.spec.clusterIP).toBe('None');
+    expect(r.sts.spec.serviceName).toBe('store-peers');
+  }],
+  ['containerName', r => {
+    expect(r.container.name).toBe('store-main');
+  }],
+  ['spreadAcrossNodes', r => {
+    expect(r.pod.affinity).toBeUndefined();
+  }],
+  ['automountServiceAccountToken', r => {
+    expect(r.pod.automountServiceAccountToken).toBe(true);
+  }],
+  ['podAnnotations', r => {
+    expect(r.sts.spec.template.metadata.annotations['example.com/owner']).toBe('storage-team');
+  }],
+  ['resources', r => {
+    expect(r.container.resources).toEqual({ requests: { cpu: '250m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } });
+  }],
+  ['containerSecurity', r => {
+    expect(r.container.securityContext).toMatchObject({
+      runAsUser: 2000, runAsGroup: 2000, runAsNonRoot: true, allowPrivilegeEscalation: false, privileged: false,
+    });
+  }],
+  ['podSecurity', r => {
+    expect(r.pod.securityContext).toMatchObject({
+      runAsUser: 3000, runAsGroup: 3000, fsGroup: 3000, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' },
+    });
+  }],
+  ['storageClass', r => {
+    expect(r.sts.spec.volumeClaimTemplates.map((t: any) => t.spec.storageClassName)).toEqual(['fast-ssd']);
+  }],
+  ['disruptionBudget', r => {
+    const pdb = findObject(r.objects, 'PodDisruptionBudget', 'store-budget');
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'store' } } });
+  }],
+  ['spreadAcrossZones', r => {
+    expect(r.pod.topologySpreadConstraints).toEqual([{
+      maxSkew: 1,
+      topologyKey: 'topology.kubernetes.io/zone',
+      whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'store' } },
+    }]);
+  }],
+  ['updateStrategy', r => {
+    expect(r.sts.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 1 } });
+  }],
+  ['terminationGracePeriod', r => {
+    expect(r.pod.terminationGracePeriodSeconds).toBe(120);
+  }],
+  ['serviceAccountName', r => {
+    expect(r.pod.serviceAccountName).toBe('store-sa');
+  }],
+  ['clientService', r => {
+    const cs = findObject(r.objects, 'Service', r.clientServiceName);
+    expect(cs.spec.type).toBe('NodePort');
+    expect(cs.spec.selector).toEqual({ 'app.kubernetes.io/name': 'store' });
+  }],
+  ['replicas', r => {
+    expect(r.sts.spec.replicas).toBe(3);
+  }],
+];
+
+describe('the shared workload options reach StatefulApp, ZooKeeperEnsemble and CassandraRing alike', () => {
+  const rendered = new Map(CONSTRUCTS.map(([kind, create, cs]) => [kind, render(create, cs)]));
+
+  test.each(CONSTRUCTS.flatMap(([kind]) => CHECKS.map(([option, check]) => [kind, option, check] as const)))(
+    '%s renders %s', (kind, _option, check) => {
+      check(rendered.get(kind)!);
+    });
+
+  test('the table checks every option given', () => {
+    expect(CHECKS.map(([option]) => option).sort()).toEqual(Object.keys(SHARED).filter(k => k !== 'name').sort());
+  });
+});
