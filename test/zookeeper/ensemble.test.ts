@@ -18,20 +18,55 @@ jest.setTimeout(180_000);
 /**
  * The configuration under test, from ONE call: a ZooKeeperEnsemble `zk` with its defaults (three
  * servers, official image, namespace `default`), its zoo.cfg and myid snippet exactly as the pods
- * get them.
+ * get them: the zoo.cfg of the synthesized ConfigMap the pods mount (the app's generated
+ * configuration file), the myid snippet of the container's command. `pods` is what the
+ * construct's getters and the synthesized StatefulSet say, for the first test to compare.
  */
-function generatedConfig(): GeneratedZooKeeperConfig {
-  const zk = new ZooKeeperEnsemble(new Chart(Testing.app(), 'test'), 'zk');
-  if (zk.zooCfg === undefined || zk.myidScript === undefined) {
-    throw new Error('ZooKeeperEnsemble with the official image gave no zoo.cfg or myid snippet');
+function generatedConfig(): GeneratedZooKeeperConfig & { pods: PodsView } {
+  const chart = new Chart(Testing.app(), 'test');
+  const zk = new ZooKeeperEnsemble(chart, 'zk');
+  const objects = Testing.synth(chart);
+  const configMap = objects.find((o) => o.kind === 'ConfigMap');
+  const statefulSet = objects.find((o) => o.kind === 'StatefulSet');
+  const mountedZooCfg: string | undefined = configMap?.data?.['zoo.cfg'];
+  const command: string[] = statefulSet?.spec.template.spec.containers[0].command ?? [];
+  if (mountedZooCfg === undefined || zk.myidScript === undefined) {
+    throw new Error('ZooKeeperEnsemble with the official image gave no zoo.cfg ConfigMap or myid snippet');
   }
-  const zooCfg = zk.zooCfg;
-  return { zooCfg: () => zooCfg, myidScript: zk.myidScript, podHostnames: zk.app.podNames, dnsNames: zk.app.podDnsNames };
+  const myidScript = zk.myidScript;
+  return {
+    zooCfg: () => mountedZooCfg,
+    myidScript,
+    podHostnames: zk.app.podNames,
+    dnsNames: zk.app.podDnsNames,
+    pods: {
+      zooCfgGetter: zk.zooCfg,
+      configMapName: configMap.metadata.name,
+      mountedConfigMaps: statefulSet.spec.template.spec.volumes.filter((v: any) => v.configMap).map((v: any) => v.configMap.name),
+      command,
+    },
+  };
+}
+
+/** What the pods are given, as synthesized, to compare with the configuration under test. */
+interface PodsView {
+  readonly zooCfgGetter?: string;
+  readonly configMapName: string;
+  readonly mountedConfigMaps: string[];
+  readonly command: string[];
 }
 
 describe('generated ZooKeeper configuration with three real servers', () => {
   const generated = generatedConfig();
   let zk: Ensemble | undefined;
+
+  test('the configuration under test is what the pods mount and run: the ConfigMap\'s zoo.cfg (the zooCfg getter) and the command\'s myid snippet', () => {
+    expect(generated.zooCfg(0)).toBe(generated.pods.zooCfgGetter);
+    expect(generated.pods.mountedConfigMaps).toEqual([generated.pods.configMapName]);
+    expect(generated.pods.command).toEqual(['sh', '-c', `${generated.myidScript}exec zkServer.sh start-foreground /conf/zoo.cfg\n`]);
+    expect(generated.zooCfg(0).split('\n').filter((l) => l.startsWith('server.')))
+      .toEqual(generated.dnsNames.map((host, i) => `server.${i + 1}=${host}:2888:3888`));
+  });
 
   function ensemble(): Ensemble {
     if (!zk) throw new Error('the ensemble did not start (see the beforeAll error)');
