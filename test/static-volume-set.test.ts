@@ -142,6 +142,21 @@ describe.each(KINDS)('%s (shared behaviour)', (_kind, buildSet) => {
     expect(volumes(synth(chart)).map(pv => pv.spec.storageClassName)).toEqual(['']);
   });
 
+  test('a claim without a class of its own: the volumes carry the app\'s storageClass', () => {
+    const chart = freshChart();
+    const local = new StorageClass(chart, 'app-local', { provisioner: StorageClass.NO_PROVISIONER });
+    const app = new StatefulApp(chart, 'db', {
+      storageClass: local,
+      container: { image: 'registry.example.com/db:1.0', ports: [{ number: 5432, name: 'sql' }] },
+      volumeClaims: [{ name: 'data', size: Size.gibibytes(1), mountPath: '/var/lib/db' }],
+    });
+    const set = buildSet(chart, { app, claim: 'data', paths: VolumePaths.under('/srv/volumes') });
+    const objects = synth(chart);
+    expect(set.storageClassName).toBe('app-local');
+    expect(volumes(objects).map(pv => pv.spec.storageClassName)).toEqual(['app-local']);
+    expect(objects.find(o => o.kind === 'StatefulSet').spec.volumeClaimTemplates[0].spec.storageClassName).toBe('app-local');
+  });
+
   describe('fails at synth time on bad input', () => {
     const fails = (props: Partial<StaticVolumeSetProps> & { paths?: VolumePaths }, message: RegExp,
       appProps: Partial<StatefulAppProps> = {}) => {
@@ -227,6 +242,42 @@ describe.each(KINDS)('%s (shared behaviour)', (_kind, buildSet) => {
     test('fails on an empty list of access modes', () => {
       fails({ accessModes: [] }, /invalid accessModes \[\]: give at least the claim's access modes \(ReadWriteOnce\)/);
     });
+  });
+});
+
+describe('VolumePaths', () => {
+  test('under(basePath): the base directory, no list', () => {
+    const paths = VolumePaths.under('/srv/volumes');
+    expect(paths.basePath).toBe('/srv/volumes');
+    expect(paths.paths).toBeUndefined();
+  });
+
+  test('of(paths): a copy of the list, no base directory', () => {
+    const list = ['/a', '/b'];
+    const paths = VolumePaths.of(list);
+    list.push('/c');
+    expect(paths.paths).toEqual(['/a', '/b']);
+    expect(paths.basePath).toBeUndefined();
+  });
+
+  test.each(KINDS)('under(): one directory per replica named like its volume, from the start ordinal, trailing slashes dropped (%s)', (_kind, buildSet) => {
+    const chart = freshChart({ namespace: 'shop' });
+    const app = buildApp(chart, { startOrdinal: 3, replicas: 2 });
+    const set = buildSet(chart, { app, claim: 'data', paths: VolumePaths.under('/srv/volumes//') });
+    const pvs = volumes(synth(chart));
+    expect(pvs.map(pv => (pv.spec.hostPath ?? pv.spec.nfs).path)).toEqual(['/srv/volumes/shop-data-db-3', '/srv/volumes/shop-data-db-4']);
+    expect(pvs.map(pv => pv.metadata.name)).toEqual(['shop-data-db-3', 'shop-data-db-4']);
+    expect(set.volumeNames).toEqual(['shop-data-db-3', 'shop-data-db-4']);
+  });
+
+  test.each(KINDS)('of(): the given directories in ordinal order, one volume each (%s)', (_kind, buildSet) => {
+    const chart = freshChart();
+    const app = buildApp(chart, { replicas: 2 });
+    buildSet(chart, { app, claim: 'data', paths: VolumePaths.of(['/mnt/b', '/mnt/a', '/mnt/c']) });
+    const pvs = volumes(synth(chart));
+    expect(pvs.map(pv => [(pv.spec.hostPath ?? pv.spec.nfs).path, pv.spec.claimRef.name])).toEqual([
+      ['/mnt/b', 'data-db-0'], ['/mnt/a', 'data-db-1'], ['/mnt/c', 'data-db-2'],
+    ]);
   });
 });
 
