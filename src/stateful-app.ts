@@ -285,8 +285,12 @@ export class StatefulApp extends Construct {
     }
     this.labels = mergeLabels(props.labels, this.selectorLabels);
     this.identity = new Identity({
-      name, serviceName: this.serviceName, namespace: this.namespace, clusterDomain: this.clusterDomain,
-      startOrdinal: this.startOrdinal, replicas: this.replicas,
+      name,
+      serviceName: this.serviceName,
+      namespace: this.namespace,
+      clusterDomain: this.clusterDomain,
+      startOrdinal: this.startOrdinal,
+      replicas: this.replicas,
     });
     this.configMapName = props.configMapName ?? `${name}-config`;
     checkDnsSubdomain(errors, 'configMapName', this.configMapName);

@@ -1,10 +1,10 @@
 import { Size } from 'cdk8s';
 import { HostPathVolumeSet, StatefulApp, StorageClass, VolumePaths } from '../src';
+import { findObject as find, freshChart, synthValidated as synth } from './util/synth';
 import {
   claimName, DEFAULT_CLUSTER_DOMAIN, DEFAULT_NAMESPACE, defaultSelectorLabels, effectiveNamespace, Identity, mergeLabels, NAME_LABEL,
   ordinalsOf, podDnsName, podName, quorumOf, serviceDnsName, staticVolumeName, toleratedFailures,
 } from '../src/private/identity';
-import { findObject as find, freshChart, synthValidated as synth } from './util/synth';
 
 // The private identity module: the one place for the naming rules of pods, DNS records, claims and
 // static volumes, namespace and cluster-domain defaults, label merging and quorum arithmetic.

@@ -186,7 +186,9 @@ describe('addInitContainer', () => {
     const { chart, app } = build({ initContainers: [{ name: 'first', image: 'busybox:1.36', command: ['true'] }] });
     app.addInitContainer({ name: 'second', image: 'busybox:1.36', command: ['sh', '-c', 'echo 2'] });
     app.addInitContainer({
-      name: 'third', image: 'busybox:1.36', command: ['sh', '-c', 'echo 3'],
+      name: 'third',
+      image: 'busybox:1.36',
+      command: ['sh', '-c', 'echo 3'],
       claimMounts: [{ claim: 'data', path: '/volume', subPath: 'db' }],
     });
     const pod = podSpec(chart);

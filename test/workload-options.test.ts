@@ -3,8 +3,8 @@ import * as kplus from 'cdk8s-plus-27';
 import {
   DisruptionBudget, DisruptionBudgetKind, StatefulApp, StatefulAppProps, UpdateStrategy, UpdateStrategyType,
 } from '../src';
-import { mergeResources } from '../src/private/shared-options';
 import { findObject as find, freshChart, synthValidated as synth } from './util/synth';
+import { mergeResources } from '../src/private/shared-options';
 
 // The choice classes of the shared workload options (DisruptionBudget, UpdateStrategy), the quorum
 // check of a StatefulApp's budget, and resources merged field by field, as a StatefulApp renders them.
