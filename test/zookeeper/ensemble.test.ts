@@ -12,6 +12,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { checkPrerequisites, Ensemble, GeneratedZooKeeperConfig, parseZooCfg, startEnsemble } from './harness';
 import { ZooKeeperEnsemble } from '../../src';
+import { validateManifests } from '../util/schema';
 
 jest.setTimeout(180_000);
 
@@ -44,6 +45,7 @@ function generatedConfig(): GeneratedZooKeeperConfig & { pods: PodsView } {
       configMapName: configMap.metadata.name,
       mountedConfigMaps: statefulSet.spec.template.spec.volumes.filter((v: any) => v.configMap).map((v: any) => v.configMap.name),
       command,
+      objects,
     },
   };
 }
@@ -54,6 +56,7 @@ interface PodsView {
   readonly configMapName: string;
   readonly mountedConfigMaps: string[];
   readonly command: string[];
+  readonly objects: any[];
 }
 
 describe('generated ZooKeeper configuration with three real servers', () => {
@@ -61,6 +64,7 @@ describe('generated ZooKeeper configuration with three real servers', () => {
   let zk: Ensemble | undefined;
 
   test('the configuration under test is what the pods mount and run: the ConfigMap\'s zoo.cfg (the zooCfg getter) and the command\'s myid snippet', () => {
+    validateManifests(generated.pods.objects);
     expect(generated.zooCfg(0)).toBe(generated.pods.zooCfgGetter);
     expect(generated.pods.mountedConfigMaps).toEqual([generated.pods.configMapName]);
     expect(generated.pods.command).toEqual(['sh', '-c', `${generated.myidScript}exec zkServer.sh start-foreground /conf/zoo.cfg\n`]);
