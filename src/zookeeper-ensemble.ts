@@ -505,10 +505,11 @@ export class ZooKeeperEnsemble extends Construct {
     this.app = new StatefulApp(this, 'App', {
       ...sharedOptions({
         ...props,
+        // A field given as undefined keeps its default (a spread would overwrite it).
         clientService: {
-          name: `${name}-cs`,
-          ports: [{ name: 'client', port: this.clientPort }],
           ...props.clientService,
+          name: props.clientService?.name ?? `${name}-cs`,
+          ports: props.clientService?.ports ?? [{ name: 'client', port: this.clientPort }],
         },
       }, {
         name,

@@ -507,6 +507,15 @@ describe('ZooKeeperEnsemble customised', () => {
     expect(zk.app.disruptionBudget).toBeUndefined();
   });
 
+  test('a client Service option given as undefined keeps the ensemble\'s default name and client port', () => {
+    const given: { name?: string; ports?: kplus.ServicePort[] } = {};
+    const { chart, zk } = build({ clientService: { name: given.name, ports: given.ports, type: kplus.ServiceType.NODE_PORT } });
+    const cs = find(synth(chart), 'Service', 'zk-cs');
+    expect(cs.spec).toMatchObject({ type: 'NodePort', ports: [{ name: 'client', port: 2181 }] });
+    expect(zk.clientServiceName).toBe('zk-cs');
+    expect(zk.connectString).toBe('zk-cs.default.svc.cluster.local:2181');
+  });
+
   test('the data claims take the StorageClass construct given as storageClass', () => {
     const chart = freshChart();
     const ssd = new StorageClass(chart, 'zk-ssd', { provisioner: 'pd.csi.storage.gke.io', parameters: { type: 'pd-ssd' } });
