@@ -315,10 +315,10 @@ export class CassandraRing extends Construct {
     const ipcLock = props.ipcLock ?? true;
     const userSecurity = props.containerSecurity ?? {};
     const containerSecurity: ContainerSecurityOptions = {
+      ...userSecurity,
       // The official image's entrypoint rewrites /etc/cassandra/cassandra.yaml and
       // cassandra-rackdc.properties from the environment at every start.
-      readOnlyRootFilesystem: false,
-      ...userSecurity,
+      readOnlyRootFilesystem: userSecurity.readOnlyRootFilesystem ?? false,
       addCapabilities: [
         ...(ipcLock ? [LinuxCapability.IPC_LOCK] : []),
         ...(userSecurity.addCapabilities ?? []).filter(c => !(ipcLock && c === LinuxCapability.IPC_LOCK)),

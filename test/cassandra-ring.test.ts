@@ -324,6 +324,13 @@ describe('CassandraRing customised', () => {
     expect(ring.app.claimStorageClassName('cassandra-data')).toBe('premium-rwo');
   });
 
+  test('containerSecurity fields given as undefined keep the ring\'s defaults (writable root filesystem, IPC_LOCK)', () => {
+    const given: { readOnlyRootFilesystem?: boolean } = {};
+    const { chart } = build({ containerSecurity: { user: 999, readOnlyRootFilesystem: given.readOnlyRootFilesystem } });
+    const c = find(synth(chart), 'StatefulSet').spec.template.spec.containers[0];
+    expect(c.securityContext).toMatchObject({ runAsUser: 999, readOnlyRootFilesystem: false, capabilities: { drop: ['ALL'], add: ['IPC_LOCK'] } });
+  });
+
   test('IPC_LOCK given explicitly is not added twice', () => {
     const { chart } = build({ containerSecurity: { addCapabilities: [LinuxCapability.IPC_LOCK] } });
     const c = find(synth(chart), 'StatefulSet').spec.template.spec.containers[0];
