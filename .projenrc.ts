@@ -95,6 +95,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 project.deps.removeDependency('eslint-import-resolver-typescript');
 project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
 
+// The import resolver also reads test/tsconfig.json, whose `paths` map `cdk8s-stateful` (the name
+// the examples and the README chart import the library by) to src/.
+project.eslint?.file.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', './test/tsconfig.json']);
+
 // ESLint's TypeScript project service reads the nearest tsconfig.json: the examples get their own.
 new JsonFile(project, 'examples/tsconfig.json', {
   obj: {

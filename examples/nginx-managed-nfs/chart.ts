@@ -1,7 +1,7 @@
 import { Chart, ChartProps, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { StatefulApp, StorageClass } from 'cdk8s-stateful';
 import { NGINX_AS_ROOT } from '../nginx-as-root';
+import { StatefulApp, StorageClass } from 'cdk8s-stateful';
 
 /**
  * nginx with dynamically provisioned NFS volumes: headless Service `linux-headless`, StatefulSet

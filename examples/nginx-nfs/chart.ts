@@ -1,8 +1,8 @@
 import { Chart, ChartProps, Size } from 'cdk8s';
 import { ImagePullPolicy, PersistentVolumeAccessMode } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { NfsVolumeSet, StatefulApp, StorageClass, VolumePaths } from 'cdk8s-stateful';
 import { NGINX_AS_ROOT } from '../nginx-as-root';
+import { NfsVolumeSet, StatefulApp, StorageClass, VolumePaths } from 'cdk8s-stateful';
 
 /**
  * nginx on static NFS volumes: five NFS PersistentVolumes `pv-nfs-001..005` on

@@ -1,8 +1,8 @@
 import { Chart, ChartProps, Size } from 'cdk8s';
 import { PodManagementPolicy } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { StatefulApp } from 'cdk8s-stateful';
 import { NGINX_AS_ROOT } from '../nginx-as-root';
+import { StatefulApp } from 'cdk8s-stateful';
 
 /**
  * Options of the web example.

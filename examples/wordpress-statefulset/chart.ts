@@ -1,11 +1,11 @@
 import { Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ContainerProbe, StatefulApp } from 'cdk8s-stateful';
 import {
   CLAIM_SIZE, MYSQL_DATA_DIR, MYSQL_IMAGE, MYSQL_NAME, MYSQL_PORT, MYSQL_RESOURCES, MYSQL_SELECTOR, MYSQL_UID,
   MYSQL_WRITABLE_DIRECTORIES, mysqlEnv, passwordEnv, STARTUP_FAILURES, STARTUP_PERIOD, WordpressChartProps, WordpressFrontend,
 } from '../wordpress/chart';
+import { ContainerProbe, StatefulApp } from 'cdk8s-stateful';
 
 /**
  * The same WordPress, with MySQL as a one-replica `StatefulApp`: a StatefulSet `wordpress-mysql`

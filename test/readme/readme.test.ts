@@ -3,13 +3,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Size, Testing, YamlOutputType } from 'cdk8s';
 import { EnvValue } from 'cdk8s-plus-27';
-import { DisruptionBudget, StatefulApp } from 'cdk8s-stateful';
 import * as ts from 'typescript';
 import { readmeChart } from './readme-chart';
 import { RedisHostPathChart } from '../../examples/redis-hostpath/chart';
 import { main } from '../../src/plan/cli';
 import { validateManifests } from '../util/schema';
 import { toYaml } from '../util/synth';
+import { DisruptionBudget, StatefulApp } from 'cdk8s-stateful';
 
 const README = path.join(__dirname, '..', '..', 'README.md');
 
