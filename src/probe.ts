@@ -63,14 +63,14 @@ export class ContainerProbe {
    * Succeeds when a TCP connection to the port opens.
    */
   public static tcp(port: number, options: ProbeOptions = {}): ContainerProbe {
-    return new ContainerProbe(ProbeAction.TCP_SOCKET, options, port);
+    return new ContainerProbe(ProbeAction.TCP_SOCKET, { ...options }, port);
   }
 
   /**
    * Succeeds when an HTTP GET of the path on the port answers with a status from 200 to 399.
    */
   public static httpGet(path: string, port: number, options: ProbeOptions = {}): ContainerProbe {
-    return new ContainerProbe(ProbeAction.HTTP_GET, options, port, path);
+    return new ContainerProbe(ProbeAction.HTTP_GET, { ...options }, port, path);
   }
 
   /**
@@ -78,7 +78,7 @@ export class ContainerProbe {
    * `['sh', '-c', '…']` for one.
    */
   public static exec(command: string[], options: ProbeOptions = {}): ContainerProbe {
-    return new ContainerProbe(ProbeAction.EXEC, options, undefined, undefined, command);
+    return new ContainerProbe(ProbeAction.EXEC, { ...options }, undefined, undefined, Array.isArray(command) ? [...command] : command);
   }
 
   private constructor(
@@ -104,7 +104,7 @@ export class LifecycleHook {
    * Runs a command in the container (without a shell: use `['sh', '-c', '…']` for one).
    */
   public static exec(command: string[]): LifecycleHook {
-    return new LifecycleHook(ProbeAction.EXEC, undefined, undefined, command);
+    return new LifecycleHook(ProbeAction.EXEC, undefined, undefined, Array.isArray(command) ? [...command] : command);
   }
 
   /**

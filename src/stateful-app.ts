@@ -585,6 +585,9 @@ export class StatefulApp extends Construct {
   }
 
   private checkUpdateStrategy(strategy: UpdateStrategy | undefined) {
+    if (strategy !== undefined && !(strategy instanceof UpdateStrategy)) {
+      throw invalid(this.errors, 'updateStrategy', strategy, 'must be UpdateStrategy.rollingUpdate({...}) or UpdateStrategy.onDelete()');
+    }
     if (strategy?.partition !== undefined) {
       checkInteger(this.errors, 'updateStrategy.partition', strategy.partition, 0);
     }
@@ -749,7 +752,7 @@ export class StatefulApp extends Construct {
     const annotations: { [key: string]: string } = { ...this.props.podAnnotations, ...this.extraPodAnnotations };
     if (this.configFiles.length > 0) {
       const hash = createHash('sha256');
-      for (const f of [...this.configFiles].sort((a, b) => a.key.localeCompare(b.key))) {
+      for (const f of [...this.configFiles].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
         hash.update(`${f.key}\0${f.content}\0`);
       }
       annotations[CONFIG_CHECKSUM] = hash.digest('hex');

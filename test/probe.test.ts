@@ -124,6 +124,18 @@ describe('ContainerProbe', () => {
   });
 });
 
+test('a probe and a hook keep the command they were given: changing the array later does not change the YAML', () => {
+  const command = ['pg_isready', '-q'];
+  const probe = ContainerProbe.exec(command);
+  const hookCommand = ['sh', '-c', 'pg_ctl stop'];
+  const hook = LifecycleHook.exec(hookCommand);
+  command.push('--extra');
+  hookCommand[2] = 'rm -rf /';
+  const rendered = main({ readiness: probe, preStop: hook });
+  expect(rendered.readinessProbe.exec.command).toEqual(['pg_isready', '-q']);
+  expect(rendered.lifecycle.preStop.exec.command).toEqual(['sh', '-c', 'pg_ctl stop']);
+});
+
 describe('LifecycleHook', () => {
   test('the factories say what they do', () => {
     const exec = LifecycleHook.exec(['nodetool', 'drain']);

@@ -196,6 +196,11 @@ describe('UpdateStrategy', () => {
   });
 });
 
+test('UpdateStrategy: a plain object from untyped code is refused', () => {
+  expect(() => build({ updateStrategy: { type: 'OnDelete' } as any })).toThrow(
+    'test/db: invalid updateStrategy {"type":"OnDelete"}: must be UpdateStrategy.rollingUpdate({...}) or UpdateStrategy.onDelete()');
+});
+
 describe('resources merge field by field with the defaults', () => {
   const rendered = (resources?: kplus.ContainerResources) =>
     find(synth(build({ resources }).chart), 'StatefulSet').spec.template.spec.containers[0].resources;

@@ -9,10 +9,26 @@ import { StatefulWorkloadOptions } from '../workload-options';
  * set. Typed as a record of every key, so the compiler refuses a list that misses an option.
  */
 const SHARED_OPTIONS: Record<keyof StatefulWorkloadOptions, true> = {
-  name: true, namespace: true, selectorLabels: true, labels: true, podAnnotations: true, clusterDomain: true,
-  replicas: true, serviceName: true, clientService: true, containerName: true, resources: true,
-  containerSecurity: true, podSecurity: true, storageClass: true, disruptionBudget: true, spreadAcrossNodes: true,
-  spreadAcrossZones: true, updateStrategy: true, terminationGracePeriod: true, serviceAccountName: true,
+  name: true,
+  namespace: true,
+  selectorLabels: true,
+  labels: true,
+  podAnnotations: true,
+  clusterDomain: true,
+  replicas: true,
+  serviceName: true,
+  clientService: true,
+  containerName: true,
+  resources: true,
+  containerSecurity: true,
+  podSecurity: true,
+  storageClass: true,
+  disruptionBudget: true,
+  spreadAcrossNodes: true,
+  spreadAcrossZones: true,
+  updateStrategy: true,
+  terminationGracePeriod: true,
+  serviceAccountName: true,
   automountServiceAccountToken: true,
 };
 
