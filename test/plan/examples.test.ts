@@ -101,6 +101,9 @@ const EXPECTED_CLAIMS: { [name: string]: string } = {
   'zookeeper': 'cluster-default',
   'cassandra': 'storage-class',
   'wordpress-statefulset': 'cluster-default',
+  'zookeeper-argocd': 'cluster-default',
+  // the claims are in the input (declared by expandTo); the cluster's default class provisions them
+  'web-expanded': 'cluster-default',
 };
 
 test('the examples are synthesized as the root app writes them', () => {
@@ -158,7 +161,8 @@ describe.each(EXAMPLES.map(e => e.name))('plan of example %s', (name) => {
           const planned = pod.claims.find((c: any) => c.template === claim.name);
           expect(planned).toMatchObject({
             name: names[i],
-            storage: claim.size.asString(),
+            // a claim with expandTo is declared in the input at that size
+            storage: (claim.expandTo ?? claim.size).asString(),
             storageClassName: app.claimStorageClassName(claim.name) ?? null,
             accessModes: app.claimAccessModes(claim.name),
           });
@@ -302,12 +306,14 @@ describe('plan of the whole dist/ folder', () => {
   });
 
   test('no error; besides the expected warnings, only the objects that alternative examples share', () => {
-    // web and web-parallel reproduce two variants of the same tutorial, wordpress and
-    // wordpress-statefulset two variants of the WordPress one: each pair uses the reference's names,
-    // so they are alternatives, not meant to be applied together. No other example shares an object.
+    // web, web-parallel and web-expanded reproduce variants of the same tutorial, zookeeper and
+    // zookeeper-argocd two variants of the ZooKeeper one, wordpress and wordpress-statefulset two
+    // variants of the WordPress one: each group uses the reference's names, so they are alternatives,
+    // not meant to be applied together. No other example shares an object.
     const shared = sharedObjects();
     for (const names of shared.values()) {
-      expect([['web', 'web-parallel'], ['wordpress', 'wordpress-statefulset']]).toContainEqual(names);
+      expect([['web', 'web-parallel', 'web-expanded'], ['zookeeper', 'zookeeper-argocd'], ['wordpress', 'wordpress-statefulset']])
+        .toContainEqual(names);
     }
     expect(shared.size).toBeGreaterThan(0);
 
@@ -337,7 +343,7 @@ describe('plan --against the examples\' own output', () => {
     }
     const text = run(['plan', again.dir, '--against', examples.dir], examples.dir);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/Against 9 files \(the deployed manifests\): 0 changed, 0 added, 0 removed, \d+ unchanged/);
+    expect(text.stdout).toMatch(new RegExp(`Against ${EXAMPLES.length} files \\(the deployed manifests\\): 0 changed, 0 added, 0 removed, \\d+ unchanged`));
   });
 
   test.each(EXAMPLES.map(e => e.name))('example %s against its own file: no change, exit 0', (name) => {
