@@ -1,6 +1,7 @@
 export * from './cassandra-ring';
 export * from './container';
 export * from './probe';
+export * from './scheduling';
 export * from './workload-options';
 export * from './stateful-app';
 export * from './storage-class';

@@ -215,3 +215,35 @@ export function checkMountOptions(scope: ErrorScope, field: string, options: str
     }
   });
 }
+
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/**
+ * Checks a label key (a Kubernetes qualified name): an optional DNS subdomain prefix and '/', then
+ * a name of at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or
+ * digit. Node labels, taint keys and topology keys all have this form.
+ * @internal
+ */
+export function checkLabelKey(scope: ErrorScope, field: string, value: string): void {
+  const slash = typeof value === 'string' ? value.lastIndexOf('/') : -1;
+  const prefix = slash >= 0 ? value.slice(0, slash) : undefined;
+  const name = typeof value === 'string' ? value.slice(slash + 1) : '';
+  const prefixOk = prefix === undefined || (DNS_SUBDOMAIN.test(prefix) && prefix.length <= 253);
+  if (typeof value !== 'string' || !prefixOk || name.length > 63 || !LABEL_NAME.test(name)) {
+    throw invalid(scope, field, value,
+      "must be a label key: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' and '.', "
+      + 'starting and ending with a letter or digit (e.g. "topology.kubernetes.io/zone")');
+  }
+}
+
+/**
+ * Checks a label value: empty, or at most 63 letters, digits, '-', '_' and '.', starting and
+ * ending with a letter or digit.
+ * @internal
+ */
+export function checkLabelValue(scope: ErrorScope, field: string, value: string): void {
+  if (typeof value !== 'string' || value.length > 63 || (value !== '' && !LABEL_NAME.test(value))) {
+    throw invalid(scope, field, value,
+      "must be a label value: empty, or at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
+  }
+}

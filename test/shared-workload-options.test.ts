@@ -2,7 +2,8 @@ import { Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  CassandraRing, DisruptionBudget, Spreading, StatefulApp, StatefulWorkloadOptions, StorageClass, UpdateStrategy, ZooKeeperEnsemble,
+  CassandraRing, DisruptionBudget, Spreading, StatefulApp, StatefulWorkloadOptions, StorageClass, TopologySpread, UpdateStrategy,
+  ZooKeeperEnsemble,
 } from '../src';
 import { findObject, freshChart, synthValidated } from './util/synth';
 
@@ -27,7 +28,7 @@ const SHARED: StatefulWorkloadOptions = {
   storageClass: StorageClass.fromStorageClassName('fast-ssd'),
   disruptionBudget: DisruptionBudget.maxUnavailable(1, { name: 'store-budget' }),
   spreadAcrossNodes: Spreading.NONE,
-  spreadAcrossZones: Spreading.PREFERRED,
+  topologySpread: [TopologySpread.acrossZones()],
   updateStrategy: UpdateStrategy.rollingUpdate({ partition: 1 }),
   terminationGracePeriod: Duration.minutes(2),
   serviceAccountName: 'store-sa',
@@ -111,7 +112,7 @@ const CHECKS: Array<[keyof StatefulWorkloadOptions, (r: Rendered) => void]> = [
     const pdb = findObject(r.objects, 'PodDisruptionBudget', 'store-budget');
     expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'store' } } });
   }],
-  ['spreadAcrossZones', r => {
+  ['topologySpread', r => {
     expect(r.pod.topologySpreadConstraints).toEqual([{
       maxSkew: 1,
       topologyKey: 'topology.kubernetes.io/zone',
