@@ -74,7 +74,7 @@ function checkToleration(errors: ErrorScope, field: string, t: Toleration): void
       throw invalid(errors, `${field}.tolerationSeconds`, durationText(t.tolerationSeconds),
         'only a toleration of effect TaintEffect.NO_EXECUTE can limit how long the pod stays; set effect: TaintEffect.NO_EXECUTE');
     }
-    const seconds = t.tolerationSeconds instanceof Duration ? t.tolerationSeconds.toSeconds() : NaN;
+    const seconds = t.tolerationSeconds instanceof Duration ? t.tolerationSeconds.toSeconds({ integral: false }) : NaN;
     if (!Number.isInteger(seconds) || seconds < 0) {
       throw invalid(errors, `${field}.tolerationSeconds`, durationText(t.tolerationSeconds),
         'must be a Duration of whole seconds, 0 or more, e.g. Duration.minutes(5)');
@@ -133,7 +133,7 @@ function checkSpread(errors: ErrorScope, field: string, s: TopologySpread): void
 }
 
 function durationText(d: unknown): unknown {
-  return d instanceof Duration ? `${d.toSeconds()}s` : d;
+  return d instanceof Duration ? `${d.toSeconds({ integral: false })}s` : d;
 }
 
 // ---------------------------------------------------------------------------------------------
