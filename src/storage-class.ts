@@ -148,6 +148,8 @@ export class StorageClass extends Construct implements IStorageClass {
   public readonly storageClassName: string;
   /** The StorageClass object. */
   public readonly apiObject: ApiObject;
+  /** When claims of this class are bound to volumes. */
+  public readonly volumeBindingMode: VolumeBindingMode;
 
   constructor(scope: Construct, id: string, props: StorageClassProps) {
     super(scope, id);
@@ -161,6 +163,7 @@ export class StorageClass extends Construct implements IStorageClass {
     checkReclaimPolicy(this, 'reclaimPolicy', reclaimPolicy);
     const bindingMode = props.volumeBindingMode ?? VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER;
     checkEnumValue(this, 'volumeBindingMode', bindingMode, VolumeBindingMode, 'VolumeBindingMode');
+    this.volumeBindingMode = bindingMode;
     checkMountOptions(this, 'mountOptions', props.mountOptions);
 
     this.apiObject = new k8s.KubeStorageClass(this, 'Resource', {
