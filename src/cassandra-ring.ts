@@ -14,7 +14,7 @@ import { StorageClass, VolumeBindingMode } from './storage-class';
 import {
   checkAbsolutePath, checkDnsLabel, checkInteger, checkLabelValue, firstDuplicate, invalid, reportChildErrorsAs,
 } from './validation';
-import { DisruptionBudget, StatefulWorkloadOptions } from './workload-options';
+import { DisruptionBudget, Spreading, StatefulWorkloadOptions } from './workload-options';
 
 /** Port of gossip and streaming between nodes. */
 const INTRA_NODE_PORT = 7000;
@@ -533,6 +533,8 @@ export class CassandraRing extends Construct {
           createServiceAccount: i === 0 && props.createServiceAccount,
           serviceAccountName,
           requiredNodeAffinity: requireInEveryTerm(props.requiredNodeAffinity, rack.requirements),
+          // Nodes are kept apart across the whole ring, whatever the size of each rack.
+          spreadAcrossNodes: props.spreadAcrossNodes ?? (replicas > 1 ? Spreading.PREFERRED : Spreading.NONE),
           disruptionBudget: DisruptionBudget.none(),
         }));
       });
