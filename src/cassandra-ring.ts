@@ -519,9 +519,9 @@ export class CassandraRing extends Construct {
       const selectorLabels = props.selectorLabels ?? defaultSelectorLabels(name);
       const serviceAccountName = props.createServiceAccount ? props.serviceAccountName ?? name : props.serviceAccountName;
       this.apps = racks.map((rack, i) => {
-        const id = `Rack-${rack.name}`;
-        reportChildErrorsAs(this, id, { ...aliases, replicas: `racks[${i}].replicas` });
-        return new StatefulApp(this, id, appProps({
+        const appId = `Rack-${rack.name}`;
+        reportChildErrorsAs(this, appId, { ...aliases, replicas: `racks[${i}].replicas` });
+        return new StatefulApp(this, appId, appProps({
           name: rackStatefulSetName(name, rack.name),
           replicas: rack.replicas,
           serviceName: props.serviceName ?? name,
