@@ -96,7 +96,8 @@ describe('example cassandra-racks', () => {
     const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'cassandra-racks', 'README.md'), 'utf8');
     expect(readme).toContain('npm ci && npm run synth');
     for (const sts of statefulSets) {
-      const zone = sts.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values[0];
+      const terms = sts.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+      const zone = terms[0].matchExpressions[0].values[0];
       const rack = sts.spec.template.metadata.labels['cdk8s-stateful/cassandra-rack'];
       expect(readme).toMatch(new RegExp(`\\| \`${sts.metadata.name}\` \\| \`${rack}\` \\| \`${zone}\` \\| ${sts.spec.replicas} \\|`));
     }
