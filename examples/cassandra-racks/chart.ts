@@ -7,7 +7,7 @@ export const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 
 /**
  * A rack-aware Cassandra ring of six nodes in three racks, one rack per zone, with the official
- * `cassandra:4.1` image. Each rack is its own StatefulSet `cassandra-<rack>`, pinned to its zone;
+ * `cassandra:4.1` image. Each rack is its own StatefulSet `orders-<rack>`, pinned to its zone;
  * Cassandra learns each node's rack, so a keyspace with `NetworkTopologyStrategy` and replication
  * factor 3 keeps one replica of every row in each zone, and losing a zone loses one replica only.
  */
@@ -27,8 +27,9 @@ export class CassandraRacksChart extends Chart {
       allowVolumeExpansion: true,
     });
 
-    this.ring = new CassandraRing(this, 'cassandra', {
-      clusterName: 'orders',
+    // Named `orders` (the Cassandra cluster name too), so that its objects never share a name with
+    // the `cassandra` example's.
+    this.ring = new CassandraRing(this, 'orders', {
       dataCenter: 'eu-west-1',
       replicas: 6,
       racks: ZONES.map((zone, i) => ({ name: `rack-${'abc'[i]}`, zone })),

@@ -32,13 +32,13 @@ describe('example cassandra-racks', () => {
   test('three racks of two nodes, one headless and one client Service, one budget', () => {
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
       'StorageClass/cassandra-ssd',
-      'Service/cassandra',
-      'Service/cassandra-client',
-      'ServiceAccount/cassandra',
-      'StatefulSet/cassandra-rack-a',
-      'StatefulSet/cassandra-rack-b',
-      'StatefulSet/cassandra-rack-c',
-      'PodDisruptionBudget/cassandra-pdb',
+      'Service/orders',
+      'Service/orders-client',
+      'ServiceAccount/orders',
+      'StatefulSet/orders-rack-a',
+      'StatefulSet/orders-rack-b',
+      'StatefulSet/orders-rack-c',
+      'PodDisruptionBudget/orders-pdb',
     ]);
     expect(statefulSets.map(s => s.spec.replicas)).toEqual([2, 2, 2]);
   });
@@ -55,13 +55,13 @@ describe('example cassandra-racks', () => {
       expect(env.CASSANDRA_ENDPOINT_SNITCH).toBe('GossipingPropertyFileSnitch');
       expect(pod.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'cassandra', effect: 'NoSchedule' }]);
       expect(pod.nodeSelector).toEqual({ 'node.example.com/pool': 'cassandra' });
-      expect(pod.serviceAccountName).toBe('cassandra');
+      expect(pod.serviceAccountName).toBe('orders');
       expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
     });
   });
 
   test('the seeds span every rack', () => {
-    const seeds = ['a', 'b', 'c'].map(r => `cassandra-rack-${r}-0.cassandra.default.svc.cluster.local`).join(',');
+    const seeds = ['a', 'b', 'c'].map(r => `orders-rack-${r}-0.orders.default.svc.cluster.local`).join(',');
     for (const sts of statefulSets) {
       expect(sts.spec.template.spec.containers[0].env.find((e: any) => e.name === 'CASSANDRA_SEEDS').value).toBe(seeds);
     }
