@@ -331,10 +331,13 @@ export interface CassandraRingProps extends StatefulWorkloadOptions {
  * PodDisruptionBudget and the anti-affinity select by; each rack's StatefulSet also selects by the
  * label `cdk8s-stateful/cassandra-rack: <rack>`, so it never adopts another rack's pods. The
  * first rack's app (`app`) holds the Services (and the ServiceAccount of `createServiceAccount`);
- * the budget belongs to the ring. Each rack starts its nodes one at a time; racks start side by
- * side, so create a new ring rack by rack, or accept that the first node of each rack bootstraps
- * at the same time (refused by Cassandra only for nodes that join an existing ring). Scale a rack
- * down like a ring, from its highest ordinal, one node at a time.
+ * the budget belongs to the ring. Each rack starts its nodes one at a time, but the racks start
+ * side by side. The first node of each rack is a seed, and seeds do not bootstrap, so they start
+ * together; later nodes of different racks may try to bootstrap at the same time, which Cassandra
+ * refuses (`cassandra.consistent.rangemovement`): such a node fails to start and is restarted until
+ * the other has joined. To avoid that, create a new ring with one node per rack and raise the
+ * replicas afterwards. Scale a rack down like a ring, from its highest ordinal, one node at a
+ * time, and keep the racks the same size.
  */
 export class CassandraRing extends Construct {
   /**
