@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CassandraChart } from './cassandra/chart';
+import { CassandraRacksChart } from './cassandra-racks/chart';
 import { NginxManagedNfsChart } from './nginx-managed-nfs/chart';
 import { NginxNfsChart } from './nginx-nfs/chart';
 import { RedisHostPathChart } from './redis-hostpath/chart';
@@ -30,6 +31,8 @@ export const EXAMPLES: Example[] = [
   { name: 'nginx-managed-nfs', references: ['nginx-managed-nfs.yaml'], build: (s, n) => new NginxManagedNfsChart(s, n) },
   { name: 'zookeeper', references: ['zookeeper.yaml'], build: (s, n) => new ZooKeeperChart(s, n) },
   { name: 'cassandra', references: ['cassandra-service.yaml', 'cassandra-statefulset.yaml'], build: (s, n) => new CassandraChart(s, n) },
+  // A rack-aware ring across three zones; no reference manifest: its tests check the placement.
+  { name: 'cassandra-racks', references: [], build: (s, n) => new CassandraRacksChart(s, n) },
   // One chart reproduces both files of the WordPress tutorial.
   { name: 'wordpress', references: ['wordpress-mysql.yaml', 'wordpress.yaml'], build: (s, n) => new WordpressChart(s, n) },
   // The same WordPress with MySQL as a StatefulApp: the WordPress objects are still the reference's.

@@ -3,6 +3,7 @@ export * from './container';
 export * from './gitops';
 export * from './object-metadata';
 export * from './probe';
+export * from './scheduling';
 export * from './workload-options';
 export * from './stateful-app';
 export * from './storage-class';

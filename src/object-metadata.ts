@@ -68,6 +68,13 @@ export interface WorkloadMetadataOptions {
   readonly configMap?: ObjectMetadataOptions;
 
   /**
+   * The ServiceAccount the app creates (`createServiceAccount`).
+   *
+   * @default - none
+   */
+  readonly serviceAccount?: ObjectMetadataOptions;
+
+  /**
    * Every volume claim template, and the claims a claim's `expandTo` declares. The StatefulSet
    * copies a template's labels and annotations to the claims it creates. Claim templates cannot
    * change once the StatefulSet exists: choose these when the app is first deployed (a later

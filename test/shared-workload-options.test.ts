@@ -2,7 +2,8 @@ import { Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  CassandraRing, DisruptionBudget, GitOps, Spreading, StatefulApp, StatefulWorkloadOptions, StorageClass, UpdateStrategy, ZooKeeperEnsemble,
+  CassandraRing, DisruptionBudget, GitOps, NodeSelectorOperator, Spreading, StatefulApp, StatefulWorkloadOptions, StorageClass,
+  TaintEffect, TopologySpread, UpdateStrategy, ZooKeeperEnsemble,
 } from '../src';
 import { findObject, freshChart, synthValidated } from './util/synth';
 
@@ -27,7 +28,7 @@ const SHARED: StatefulWorkloadOptions = {
   storageClass: StorageClass.fromStorageClassName('fast-ssd'),
   disruptionBudget: DisruptionBudget.maxUnavailable(1, { name: 'store-budget' }),
   spreadAcrossNodes: Spreading.NONE,
-  spreadAcrossZones: Spreading.PREFERRED,
+  topologySpread: [TopologySpread.acrossZones()],
   updateStrategy: UpdateStrategy.rollingUpdate({ partition: 1 }),
   terminationGracePeriod: Duration.minutes(2),
   serviceAccountName: 'store-sa',
@@ -39,6 +40,12 @@ const SHARED: StatefulWorkloadOptions = {
     volumeClaims: { labels: { tier: 'data' } },
   },
   gitOps: GitOps.argoCd(),
+  tolerations: [{ key: 'dedicated', value: 'storage', effect: TaintEffect.NO_SCHEDULE }],
+  nodeSelector: { 'kubernetes.io/arch': 'amd64' },
+  requiredNodeAffinity: [{ matchExpressions: [{ key: 'node.example.com/disk', operator: NodeSelectorOperator.IN, values: ['ssd'] }] }],
+  preferredNodeAffinity: [{ weight: 50, matchExpressions: [{ key: 'node.example.com/spot', operator: NodeSelectorOperator.DOES_NOT_EXIST }] }],
+  priorityClassName: 'storage-critical',
+  createServiceAccount: true,
 };
 
 const CONSTRUCTS: Array<[string, (scope: Construct) => void, string]> = [
@@ -89,7 +96,8 @@ const CHECKS: Array<[keyof StatefulWorkloadOptions, (r: Rendered) => void]> = [
     expect(r.container.name).toBe('store-main');
   }],
   ['spreadAcrossNodes', r => {
-    expect(r.pod.affinity).toBeUndefined();
+    // Spreading.NONE: no pod anti-affinity (the node affinity of the other options stays)
+    expect(r.pod.affinity.podAntiAffinity).toBeUndefined();
   }],
   ['automountServiceAccountToken', r => {
     expect(r.pod.automountServiceAccountToken).toBe(true);
@@ -117,7 +125,7 @@ const CHECKS: Array<[keyof StatefulWorkloadOptions, (r: Rendered) => void]> = [
     const pdb = findObject(r.objects, 'PodDisruptionBudget', 'store-budget');
     expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'store' } } });
   }],
-  ['spreadAcrossZones', r => {
+  ['topologySpread', r => {
     expect(r.pod.topologySpreadConstraints).toEqual([{
       maxSkew: 1,
       topologyKey: 'topology.kubernetes.io/zone',
@@ -138,6 +146,30 @@ const CHECKS: Array<[keyof StatefulWorkloadOptions, (r: Rendered) => void]> = [
     const cs = findObject(r.objects, 'Service', r.clientServiceName);
     expect(cs.spec.type).toBe('NodePort');
     expect(cs.spec.selector).toEqual({ 'app.kubernetes.io/name': 'store' });
+  }],
+  ['tolerations', r => {
+    expect(r.pod.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'storage', effect: 'NoSchedule' }]);
+  }],
+  ['nodeSelector', r => {
+    expect(r.pod.nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64' });
+  }],
+  ['requiredNodeAffinity', r => {
+    expect(r.pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual({
+      nodeSelectorTerms: [{ matchExpressions: [{ key: 'node.example.com/disk', operator: 'In', values: ['ssd'] }] }],
+    });
+  }],
+  ['preferredNodeAffinity', r => {
+    expect(r.pod.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution).toEqual([
+      { weight: 50, preference: { matchExpressions: [{ key: 'node.example.com/spot', operator: 'DoesNotExist' }] } },
+    ]);
+  }],
+  ['priorityClassName', r => {
+    expect(r.pod.priorityClassName).toBe('storage-critical');
+  }],
+  ['createServiceAccount', r => {
+    const sa = findObject(r.objects, 'ServiceAccount', 'store-sa');
+    expect(sa.automountServiceAccountToken).toBe(false);
+    expect(r.objects.filter(o => o.kind === 'ServiceAccount')).toHaveLength(1);
   }],
   ['replicas', r => {
     expect(r.sts.spec.replicas).toBe(3);

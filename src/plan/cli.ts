@@ -5,6 +5,7 @@
 import { diffAgainst, Diff } from './diff';
 import { InputError, loadPaths, LoadResult } from './load';
 import { buildPlan, DEFAULT_CLUSTER_DOMAIN } from './model';
+import { rackScaleDownProblems } from './racks';
 import { exitCodeOf, renderJson, renderMarkdown, renderText, Report } from './render';
 
 export const EXIT_OK = 0;
@@ -179,7 +180,10 @@ export function main(argv: string[], io: CliIo = defaultIo()): number {
       // An empty deployed set is allowed: nothing is deployed yet, everything is added.
       diff = diffAgainst(loadPaths(options.against, ctx), current);
     }
-    report = { plan: buildPlan(current, { clusterDomain: options.clusterDomain }), diff };
+    const plan = buildPlan(current, { clusterDomain: options.clusterDomain });
+    // A rack that loses pods is warned of per rack.
+    if (diff) plan.problems.push(...rackScaleDownProblems(plan.racks, diff));
+    report = { plan, diff };
   } catch (e) {
     if (e instanceof InputError) {
       io.stderr(`cdk8s-stateful plan: error: ${e.message}\n`);
