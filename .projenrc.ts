@@ -28,6 +28,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   devDeps: [
     'cdk8s-cli@^2.207.60',
     'kubernetes-models@^5.1.0',
+    // Schemas of the Prometheus Operator's ServiceMonitor, PodMonitor and PrometheusRule, which the
+    // tests validate the monitoring objects against.
+    '@kubernetes-models/prometheus-operator@^6.0.0',
     'ts-node@^10.9.2',
     // ts-jest loads jest-util itself but declares it only as an optional peer dependency.
     'jest-util@^29',

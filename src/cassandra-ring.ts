@@ -1,7 +1,10 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ContainerSecurityOptions, EnvVariable, LinuxCapability } from './container';
+import { ContainerSecurityOptions, EnvVariable, LinuxCapability, PodVolume } from './container';
+import { JmxExporterAgent, JmxExporterAgentSource } from './jmx-exporter-agent';
+import { AlertSeverity } from './monitoring';
+import { describeChildWorkload, podsUp } from './private/monitoring';
 import { cpuCores, sizeBytes } from './private/render-container';
 import { mergeResources, sharedOptions } from './private/shared-options';
 import { ContainerProbe, LifecycleHook } from './probe';
@@ -17,6 +20,15 @@ const TLS_INTRA_NODE_PORT = 7001;
 const JMX_PORT = 7199;
 /** Port of CQL, the client protocol. */
 const CQL_PORT = 9042;
+/** Port of the JMX exporter's metrics endpoint by default. */
+const DEFAULT_METRICS_PORT = 9404;
+/** Where the Cassandra container finds the JMX exporter's jar (an emptyDir the init container fills). */
+const AGENT_DIR = '/opt/jmx-exporter';
+const AGENT_JAR = 'jmx_prometheus_javaagent.jar';
+/** Where the Cassandra container finds the JMX exporter's configuration (from the ring's ConfigMap). */
+const AGENT_CONFIG = '/etc/jmx-exporter/cassandra.yaml';
+/** Name of the agent's init container and of its volume. */
+const AGENT_NAME = 'jmx-exporter';
 
 /** uid and gid of the `cassandra` user of the official image. */
 const OFFICIAL_IMAGE_USER = 999;
@@ -55,6 +67,11 @@ const RING_ENV: { [name: string]: string } = {
   CASSANDRA_ENDPOINT_SNITCH: 'dataCenter and rack (the ring uses GossipingPropertyFileSnitch)',
   CASSANDRA_NUM_TOKENS: 'numTokens',
   POD_IP: '(the ring sets it from the pod status)',
+};
+
+/** Environment variables the ring sets itself when it has `metrics`. */
+const METRICS_ENV: { [name: string]: string } = {
+  JVM_EXTRA_OPTS: 'metrics (the ring loads the JMX exporter agent with -javaagent in JVM_EXTRA_OPTS)',
 };
 
 /**
@@ -205,6 +222,14 @@ export interface CassandraRingProps extends StatefulWorkloadOptions {
    * @default '/var/lib/cassandra' (the official image's data directory)
    */
   readonly dataDirectory?: string;
+
+  /**
+   * The JMX exporter agent a ring with `metrics` runs in the Cassandra JVM, and where its jar comes
+   * from. Applies only with `metrics`.
+   *
+   * @default JmxExporterAgent.fromMavenCentral() (version JmxExporterAgent.DEFAULT_VERSION)
+   */
+  readonly metricsAgent?: JmxExporterAgent;
 }
 
 /**
@@ -259,6 +284,10 @@ export class CassandraRing extends Construct {
   public readonly heapNewSize: Size;
   /** The CQL port clients connect to. */
   public readonly cqlPort: number = CQL_PORT;
+  /** Port of the JMX exporter's metrics endpoint, if `metrics` is given. */
+  public readonly metricsPort?: number;
+  /** The JMX exporter agent, if `metrics` is given. */
+  public readonly metricsAgent?: JmxExporterAgent;
 
   constructor(scope: Construct, id: string, props: CassandraRingProps = {}) {
     super(scope, id);
@@ -309,7 +338,12 @@ export class CassandraRing extends Construct {
       if (e && Object.prototype.hasOwnProperty.call(RING_ENV, e.name)) {
         throw invalid(this, `env[${i}].name`, e.name, `is set by the ring; use the prop ${RING_ENV[e.name]} instead`);
       }
+      if (e && props.metrics && Object.prototype.hasOwnProperty.call(METRICS_ENV, e.name)) {
+        throw invalid(this, `env[${i}].name`, e.name, `is set by the ring's ${METRICS_ENV[e.name]}; leave it out of env`);
+      }
     });
+    this.metricsPort = this.checkMetrics(props);
+    this.metricsAgent = this.metricsPort !== undefined ? this.checkAgent(props.metricsAgent ?? JmxExporterAgent.fromMavenCentral()) : undefined;
 
     // security: only what Cassandra and the official image need is relaxed
     const ipcLock = props.ipcLock ?? true;
@@ -341,8 +375,13 @@ export class CassandraRing extends Construct {
       'volumeClaims[0].mountPath': 'dataDirectory',
       'volumeClaims[0].storageClass': 'storageClass',
     });
+    describeChildWorkload(this, 'App', { alertPrefix: 'Cassandra', member: 'node', title: 'Cassandra ring' });
     this.app = new StatefulApp(this, 'App', {
-      ...sharedOptions({ ...props, containerSecurity }, {
+      ...sharedOptions({
+        ...props,
+        containerSecurity,
+        metrics: props.metrics ? { ...props.metrics, port: this.metricsPort } : undefined,
+      }, {
         name,
         replicas,
         containerName: 'cassandra',
@@ -370,6 +409,7 @@ export class CassandraRing extends Construct {
           { number: TLS_INTRA_NODE_PORT, name: 'tls-intra-node' },
           { number: JMX_PORT, name: 'jmx' },
           { number: CQL_PORT, name: 'cql' },
+          ...(this.metricsPort !== undefined ? [{ number: this.metricsPort, name: 'metrics' }] : []),
         ],
         // cqlsh (in the official image, with Python) connects to the local node's CQL port, which
         // opens only once the node has joined the ring: a ready node serves clients. It is much
@@ -411,6 +451,12 @@ export class CassandraRing extends Construct {
       ...(props.env ?? []),
     ];
     env.forEach(e => this.app.addEnv(e.name, e.value));
+    if (this.metricsAgent && this.metricsPort !== undefined) {
+      this.addMetricsAgent(this.metricsAgent, this.metricsPort);
+    }
+    if (props.metrics?.alerts) {
+      this.addAlerts();
+    }
   }
 
   /**
@@ -429,6 +475,120 @@ export class CassandraRing extends Construct {
     return this.app.podDnsNames;
   }
 
+  /** Checks `metrics` and returns the exporter's port (none without `metrics`). */
+  private checkMetrics(props: CassandraRingProps): number | undefined {
+    const metrics = props.metrics;
+    if (metrics === undefined) {
+      if (props.metricsAgent !== undefined) {
+        throw invalid(this, 'metricsAgent', props.metricsAgent.image, 'applies only with metrics; give metrics as well, or leave metricsAgent out');
+      }
+      return undefined;
+    }
+    const port = metrics.port ?? DEFAULT_METRICS_PORT;
+    checkInteger(this, 'metrics.port', port, 1, 65535);
+    const taken: { [port: number]: string } = {
+      [INTRA_NODE_PORT]: 'intra-node', [TLS_INTRA_NODE_PORT]: 'tls-intra-node', [JMX_PORT]: 'jmx', [CQL_PORT]: 'cql',
+    };
+    if (taken[port] !== undefined) {
+      throw invalid(this, 'metrics.port', port, `is Cassandra's ${taken[port]} port; the JMX exporter needs a port of its own, e.g. ${DEFAULT_METRICS_PORT}`);
+    }
+    if (metrics.path !== undefined && metrics.path !== '/metrics') {
+      throw invalid(this, 'metrics.path', metrics.path, 'the JMX exporter agent serves /metrics; leave metrics.path out');
+    }
+    return port;
+  }
+
+  private checkAgent(agent: JmxExporterAgent): JmxExporterAgent {
+    if (!(agent instanceof JmxExporterAgent)) {
+      throw invalid(this, 'metricsAgent', agent, 'must be JmxExporterAgent.fromMavenCentral(version) or JmxExporterAgent.fromImage(image, jarPath)');
+    }
+    if (agent.source === JmxExporterAgentSource.MAVEN_CENTRAL && !/^\d+\.\d+\.\d+$/.test(agent.version ?? '')) {
+      throw invalid(this, 'metricsAgent.version', agent.version, 'must be a release version of the JMX exporter, e.g. "1.0.1"');
+    }
+    if (typeof agent.image !== 'string' || agent.image.trim() === '' || /\s/.test(agent.image)) {
+      throw invalid(this, 'metricsAgent.image', agent.image, 'must be an image reference without spaces');
+    }
+    if (agent.source === JmxExporterAgentSource.IMAGE) {
+      checkAbsolutePath(this, 'metricsAgent.jarPath', agent.jarPath!);
+    }
+    return agent;
+  }
+
+  /**
+   * The JMX exporter as a Java agent: an init container puts its jar into an emptyDir, the
+   * Cassandra container mounts it read-only and loads it with `-javaagent` (the images' `cassandra-env.sh`
+   * appends `JVM_EXTRA_OPTS` to the JVM options); its configuration comes from the ring's ConfigMap.
+   */
+  private addMetricsAgent(agent: JmxExporterAgent, port: number): void {
+    const app = this.app;
+    const target = `/${AGENT_NAME}/${AGENT_JAR}`;
+    const command = agent.source === JmxExporterAgentSource.MAVEN_CENTRAL
+      ? ['sh', '-c', [
+        'set -eu',
+        `url="${agent.downloadUrl}"`,
+        `curl -fsSL --retry 5 -o "${target}.part" "$url"`,
+        'sum="$(curl -fsSL --retry 5 "$url.sha1" | cut -c1-40)"',
+        `echo "$sum  ${target}.part" | sha1sum -c -`,
+        `mv "${target}.part" "${target}"`,
+        '',
+      ].join('\n')]
+      : ['cp', agent.jarPath!, target];
+    app.addVolume(PodVolume.emptyDir(AGENT_NAME));
+    app.addInitContainer({
+      name: AGENT_NAME,
+      image: agent.image,
+      command,
+      // Any non-root user may write to the emptyDir; the download image's own user is a name,
+      // which runAsNonRoot cannot check.
+      containerSecurity: { user: 65534, group: 65534 },
+      resources: {
+        cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(500) },
+        memory: { request: Size.mebibytes(32), limit: Size.mebibytes(128) },
+      },
+    });
+    app.mountVolume(AGENT_NAME, `/${AGENT_NAME}`, { container: AGENT_NAME });
+    app.mountVolume(AGENT_NAME, AGENT_DIR, { readOnly: true });
+    app.addConfigFile(AGENT_CONFIG, JMX_EXPORTER_CONFIG);
+    app.addEnv('JVM_EXTRA_OPTS', kplus.EnvValue.fromValue(`-javaagent:${AGENT_DIR}/${AGENT_JAR}=${port}:${AGENT_CONFIG}`));
+  }
+
+  /** The ring's own alerts: nodes down, and more nodes down than the disruption budget allows. */
+  private addAlerts(): void {
+    const app = this.app;
+    const ns = app.namespace;
+    const n = app.replicas;
+    const where = `Cassandra ring ${app.name} (namespace ${ns})`;
+    const kubectl = `kubectl -n ${ns}`;
+    const up = podsUp(ns, app.podNames);
+    app.addAlert({
+      name: 'CassandraNodeDown',
+      expression: `${up} < ${n}`,
+      pendingFor: Duration.minutes(5),
+      severity: AlertSeverity.WARNING,
+      summary: `Only {{ $value }} of the ${n} nodes of ${where} are up.`,
+      runbook: `A node of the ring (${app.podNames.join(', ')}) has not answered Prometheus for 5 minutes. The ring serves `
+        + 'requests as long as each token range keeps enough replicas for the consistency level; writes for the node are kept as '
+        + `hints for a while (max_hint_window). Find it: \`${kubectl} get pods -l ${labelSelector(app.selectorLabels)}\`, then `
+        + `\`${kubectl} describe pod <pod>\`, \`${kubectl} logs <pod> -c ${app.containerName}\`, and the ring's view: `
+        + `\`${kubectl} exec <a running pod> -c ${app.containerName} -- nodetool status\` (DN = down). Do not remove the node `
+        + '(nodetool removenode) or delete its claim while it can come back.',
+    });
+    const tolerance = app.disruptionTolerance;
+    if (tolerance !== undefined && n - tolerance > 0) {
+      app.addAlert({
+        name: 'CassandraNodesDownBeyondBudget',
+        expression: `${up} < ${n - tolerance}`,
+        pendingFor: Duration.minutes(1),
+        severity: AlertSeverity.CRITICAL,
+        summary: `Only {{ $value }} of the ${n} nodes of ${where} are up: more than the ${tolerance} the disruption budget allows are down.`,
+        runbook: `More nodes are down than the PodDisruptionBudget of the ring allows (${tolerance} of ${n}), so token ranges may have `
+          + 'lost the replicas their consistency level needs: requests at QUORUM fail for ranges with too few replicas left. Bring '
+          + 'nodes back one at a time, each Up/Normal in `nodetool status` before the next; stop node drains and cluster upgrades '
+          + `until then. Nodes: ${app.podNames.join(', ')}.`,
+      });
+    }
+  }
+
   private checkTopologyName(field: string, value: string) {
     if (typeof value !== 'string' || !TOPOLOGY_NAME.test(value)) {
       throw invalid(this, field, value,
@@ -444,3 +604,40 @@ export class CassandraRing extends Construct {
     return mib;
   }
 }
+
+function labelSelector(labels: { [key: string]: string }): string {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+/**
+ * Configuration of the JMX exporter agent: Cassandra's client request, storage, compaction, commit
+ * log, dropped message and thread pool metrics and the failure detector's view of the ring (the
+ * agent adds the JVM's own metrics). Based on the Cassandra example of the JMX exporter project.
+ */
+const JMX_EXPORTER_CONFIG = [
+  'lowercaseOutputName: true',
+  'lowercaseOutputLabelNames: true',
+  'includeObjectNames:',
+  '  - "org.apache.cassandra.metrics:type=ClientRequest,*"',
+  '  - "org.apache.cassandra.metrics:type=Storage,*"',
+  '  - "org.apache.cassandra.metrics:type=Compaction,*"',
+  '  - "org.apache.cassandra.metrics:type=CommitLog,*"',
+  '  - "org.apache.cassandra.metrics:type=DroppedMessage,*"',
+  '  - "org.apache.cassandra.metrics:type=ThreadPools,*"',
+  '  - "org.apache.cassandra.net:type=FailureDetector"',
+  'rules:',
+  "  - pattern: 'org.apache.cassandra.metrics<type=ThreadPools, path=(\\w+), scope=(\\w+), name=(\\w+)><>(Count|Value)'",
+  '    name: cassandra_threadpools_$3_$4',
+  '    labels:',
+  '      path: "$1"',
+  '      scope: "$2"',
+  "  - pattern: 'org.apache.cassandra.metrics<type=(\\w+), scope=([\\w-]+), name=(\\w+)><>(Count|Value|Mean|99thPercentile)'",
+  '    name: cassandra_$1_$3_$4',
+  '    labels:',
+  '      scope: "$2"',
+  "  - pattern: 'org.apache.cassandra.metrics<type=(\\w+), name=(\\w+)><>(Count|Value)'",
+  '    name: cassandra_$1_$2_$3',
+  "  - pattern: 'org.apache.cassandra.net<type=FailureDetector><>(DownEndpointCount|UpEndpointCount)'",
+  '    name: cassandra_failuredetector_$1',
+  '',
+].join('\n');

@@ -30,6 +30,7 @@ const SHARED_OPTIONS: Record<keyof StatefulWorkloadOptions, true> = {
   terminationGracePeriod: true,
   serviceAccountName: true,
   automountServiceAccountToken: true,
+  metrics: true,
 };
 
 /** Names of the shared options. */
