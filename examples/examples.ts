@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CassandraChart } from './cassandra/chart';
+import { CassandraMonitoringChart } from './cassandra-monitoring/chart';
 import { NginxManagedNfsChart } from './nginx-managed-nfs/chart';
 import { NginxNfsChart } from './nginx-nfs/chart';
 import { RedisHostPathChart } from './redis-hostpath/chart';
@@ -9,10 +10,12 @@ import { WebParallelChart } from './web-parallel/chart';
 import { WordpressChart } from './wordpress/chart';
 import { WordpressStatefulSetChart } from './wordpress-statefulset/chart';
 import { ZooKeeperChart } from './zookeeper/chart';
+import { ZooKeeperMonitoringChart } from './zookeeper-monitoring/chart';
 
 /**
  * One example: a chart synthesized into `dist/<name>.k8s.yaml`, reproducing the reference
- * manifests named in `references` (files of `test/fixtures/reference/`).
+ * manifests named in `references` (files of `test/fixtures/reference/`; none for a variant that
+ * no tutorial has).
  */
 export interface Example {
   readonly name: string;
@@ -32,6 +35,9 @@ export const EXAMPLES: Example[] = [
   { name: 'wordpress', references: ['wordpress-mysql.yaml', 'wordpress.yaml'], build: (s, n) => new WordpressChart(s, n) },
   // The same WordPress with MySQL as a StatefulApp: the WordPress objects are still the reference's.
   { name: 'wordpress-statefulset', references: ['wordpress.yaml'], build: (s, n) => new WordpressStatefulSetChart(s, n) },
+  // Monitoring variants of the ZooKeeper and Cassandra examples; no tutorial has a reference for them.
+  { name: 'zookeeper-monitoring', references: [], build: (s, n) => new ZooKeeperMonitoringChart(s, n) },
+  { name: 'cassandra-monitoring', references: [], build: (s, n) => new CassandraMonitoringChart(s, n) },
 ];
 
 /** Adds every example chart to the app. */

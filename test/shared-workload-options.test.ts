@@ -2,7 +2,7 @@ import { Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  CassandraRing, DisruptionBudget, Spreading, StatefulApp, StatefulWorkloadOptions, StorageClass, UpdateStrategy, ZooKeeperEnsemble,
+  CassandraRing, DisruptionBudget, Scrape, Spreading, StatefulApp, StatefulWorkloadOptions, StorageClass, UpdateStrategy, ZooKeeperEnsemble,
 } from '../src';
 import { findObject, freshChart, synthValidated } from './util/synth';
 
@@ -33,12 +33,13 @@ const SHARED: StatefulWorkloadOptions = {
   serviceAccountName: 'store-sa',
   automountServiceAccountToken: true,
   clientService: { type: kplus.ServiceType.NODE_PORT },
+  metrics: { scrape: Scrape.podMonitor(), alerts: {} },
 };
 
 const CONSTRUCTS: Array<[string, (scope: Construct) => void, string]> = [
   ['StatefulApp', scope => new StatefulApp(scope, 'w', {
     ...SHARED,
-    container: { image: 'registry.example.com/store:1.0', ports: [{ number: 7000, name: 'peer' }] },
+    container: { image: 'registry.example.com/store:1.0', ports: [{ number: 7000, name: 'peer' }, { number: 9100, name: 'metrics' }] },
     volumeClaims: [{ name: 'data', size: Size.gibibytes(1), mountPath: '/data' }],
   }), 'store-client'],
   ['ZooKeeperEnsemble', scope => new ZooKeeperEnsemble(scope, 'w', SHARED), 'store-cs'],
@@ -135,6 +136,17 @@ const CHECKS: Array<[keyof StatefulWorkloadOptions, (r: Rendered) => void]> = [
   }],
   ['replicas', r => {
     expect(r.sts.spec.replicas).toBe(3);
+  }],
+  ['metrics', r => {
+    const port = r.container.ports.find((p: any) => p.name === 'metrics');
+    expect(port).toBeDefined();
+    expect(findObject(r.objects, 'Service', 'store-peers').spec.ports).toContainEqual({ name: 'metrics', port: port.containerPort });
+    expect(findObject(r.objects, 'PodMonitor', 'store').spec).toEqual({
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'store' } },
+      podMetricsEndpoints: [{ port: 'metrics', path: '/metrics' }],
+    });
+    const rule = findObject(r.objects, 'PrometheusRule', 'store-alerts');
+    expect(rule.spec.groups[0].rules.map((a: any) => a.labels.statefulset)).toEqual(rule.spec.groups[0].rules.map(() => 'store'));
   }],
 ];
 
