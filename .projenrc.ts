@@ -86,10 +86,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     compilerOptions: { paths: { 'cdk8s-stateful': ['../src/index.ts'] } },
   },
 
-  // The real-server tests need Java and ZooKeeper (Debian packages) on the build machine too.
+  // The real-server tests need Java and ZooKeeper (Debian packages) on the build machine too, and
+  // the alert tests promtool (from the prometheus package, whose server is stopped again).
   workflowBootstrapSteps: [{
-    name: 'Install the test prerequisites (Java, ZooKeeper)',
-    run: 'sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends zookeeper default-jre-headless',
+    name: 'Install the test prerequisites (Java, ZooKeeper, promtool)',
+    run: 'sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends zookeeper default-jre-headless prometheus'
+      + ' && (sudo systemctl disable --now prometheus || true) && promtool --version',
   }],
 });
 
