@@ -374,7 +374,9 @@ export class StatefulApp extends Construct {
           + 'Prometheus would scrape every pod twice. Leave it off the client Service');
       }
       if (ports.length === 0) {
-        throw invalid(errors, 'clientService.ports', ports, 'give at least one port (the main container has no named ports to default to)');
+        throw invalid(errors, 'clientService.ports', ports, this.servicePorts.length > 0
+          ? 'give at least one port (the headless Service has only the metrics port, which stays off the client Service)'
+          : 'give at least one port (the main container has no named ports to default to)');
       }
       this.checkServicePorts('clientService.ports', ports);
       this.clientService = new k8s.KubeService(this, 'ClientService', {
