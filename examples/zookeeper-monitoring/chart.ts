@@ -5,7 +5,8 @@ import { Scrape, ZooKeeperEnsemble, ZooKeeperImage } from 'cdk8s-stateful';
 /**
  * A ZooKeeper ensemble of three servers of the official image, monitored by a Prometheus
  * Operator: ZooKeeper's own Prometheus metrics provider on port 7000 of every server, a PodMonitor
- * `zk`, and a PrometheusRule `zk-alerts` whose quorum alert knows that three servers need two.
+ * `zookeeper`, and a PrometheusRule `zookeeper-alerts` whose quorum alert knows that three servers
+ * need two. Its names differ from the tutorial's (`zk`), so both examples can be applied together.
  *
  * The labels `release: kube-prometheus-stack` let the Prometheus of a kube-prometheus-stack
  * release with that name pick up the PodMonitor and the rule (its default selectors).
@@ -16,7 +17,7 @@ export class ZooKeeperMonitoringChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, props);
 
-    this.ensemble = new ZooKeeperEnsemble(this, 'zk', {
+    this.ensemble = new ZooKeeperEnsemble(this, 'zookeeper', {
       image: ZooKeeperImage.official('3.9.3'),
       metrics: {
         scrape: Scrape.podMonitor({ labels: { release: 'kube-prometheus-stack' }, interval: Duration.seconds(30) }),

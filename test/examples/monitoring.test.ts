@@ -17,8 +17,8 @@ describe('example zookeeper-monitoring', () => {
 
   test('the ensemble, its PodMonitor and its PrometheusRule, picked up by the release\'s selectors', () => {
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Service/zk-hs', 'Service/zk-cs', 'ConfigMap/zk-config', 'StatefulSet/zk', 'PodDisruptionBudget/zk-pdb',
-      'PodMonitor/zk', 'PrometheusRule/zk-alerts',
+      'Service/zookeeper-hs', 'Service/zookeeper-cs', 'ConfigMap/zookeeper-config', 'StatefulSet/zookeeper',
+      'PodDisruptionBudget/zookeeper-pdb', 'PodMonitor/zookeeper', 'PrometheusRule/zookeeper-alerts',
     ]);
     expect(findObject(objects, 'ConfigMap').data['zoo.cfg']).toContain('metricsProvider.httpPort=7000\n');
     expect(findObject(objects, 'PodMonitor').metadata.labels.release).toBe('kube-prometheus-stack');
@@ -27,7 +27,7 @@ describe('example zookeeper-monitoring', () => {
     expect(rule.metadata.labels.release).toBe('kube-prometheus-stack');
     expect(rule.spec.groups[0].rules[0]).toMatchObject({
       alert: 'ZooKeeperBelowQuorum',
-      labels: { team: 'platform', namespace: 'default', statefulset: 'zk', severity: 'critical' },
+      labels: { team: 'platform', namespace: 'default', statefulset: 'zookeeper', severity: 'critical' },
     });
     expect(rule.spec.groups[0].rules[0].expr).toMatch(/ < 2$/);
   });
@@ -51,8 +51,8 @@ describe('example cassandra-monitoring', () => {
 
   test('the ring with the JMX exporter agent, its ServiceMonitor and its PrometheusRule', () => {
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Service/cassandra', 'ConfigMap/cassandra-config', 'StatefulSet/cassandra', 'PodDisruptionBudget/cassandra-pdb',
-      'ServiceMonitor/cassandra', 'PrometheusRule/cassandra-alerts',
+      'Service/cassandra-ring', 'ConfigMap/cassandra-ring-config', 'StatefulSet/cassandra-ring', 'PodDisruptionBudget/cassandra-ring-pdb',
+      'ServiceMonitor/cassandra-ring', 'PrometheusRule/cassandra-ring-alerts',
     ]);
     const pod = findObject(objects, 'StatefulSet').spec.template.spec;
     expect(pod.initContainers.map((c: any) => c.name)).toEqual(['jmx-exporter']);
