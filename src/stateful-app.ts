@@ -9,11 +9,11 @@ import { AppMonitoring, resolveMetrics, ResolvedMetrics, SCRAPE_ANNOTATIONS } fr
 import {
   DEFAULT_CLUSTER_DOMAIN, defaultSelectorLabels, effectiveNamespace, Identity, mergeLabels, quorumOf, toleratedFailures,
 } from './private/identity';
+import { workloadKindOf } from './private/monitoring';
 import {
   allMounts, checkContainer, checkEnvName, checkResources, ContainerState, containerVolumeName, DEFAULT_RESOURCES, ownVolumes,
   renderContainer, sizeBytes, sizeQuantity,
 } from './private/render-container';
-import { workloadKindOf } from './private/monitoring';
 import { mergeResources } from './private/shared-options';
 import { IStorageClass } from './storage-class';
 import {

@@ -655,7 +655,7 @@ export class ZooKeeperEnsemble extends Construct {
         pendingFor: Duration.minutes(2),
         severity: AlertSeverity.CRITICAL,
         summary: `No server of ${where} is the leader.`,
-        runbook: `No server of the ensemble reports itself as leader (the leader_uptime metric), so nothing can be written. `
+        runbook: 'No server of the ensemble reports itself as leader (the leader_uptime metric), so nothing can be written. '
           + `Check every server's mode: \`${kubectl} exec <pod> -c ${app.containerName} -- bash -c 'exec 3<>/dev/tcp/127.0.0.1/${this.clientPort}; `
           + "printf srvr >&3; cat <&3'` shows `Mode:` (leader, follower, or an error while it looks for a leader). Servers that cannot "
           + `reach each other on ports ${this.serverPort} and ${this.electionPort} cannot elect one: check NetworkPolicies and the `

@@ -120,14 +120,14 @@ describe('StatefulApp metrics customised', () => {
     expect(findObject(objects, 'Service', 'redis').spec.ports).toEqual([{ name: 'redis', port: 6379 }, { name: 'exporter', port: 9121 }]);
     const monitor = findObject(objects, 'ServiceMonitor', 'redis-metrics');
     expect(monitor.metadata).toEqual({
-      name: 'redis-metrics', namespace: 'shop', labels: { release: 'prom', team: 'shop', 'app.kubernetes.io/name': 'redis' },
+      name: 'redis-metrics', namespace: 'shop', labels: { 'release': 'prom', 'team': 'shop', 'app.kubernetes.io/name': 'redis' },
     });
     expect(monitor.spec).toEqual({
       selector: { matchLabels: { 'app.kubernetes.io/name': 'redis' } },
       endpoints: [{ port: 'exporter', path: '/scrape', interval: '15s' }],
     });
     const rule = findObject(objects, 'PrometheusRule', 'redis-rules');
-    expect(rule.metadata.labels).toEqual({ release: 'prom', team: 'shop', 'app.kubernetes.io/name': 'redis' });
+    expect(rule.metadata.labels).toEqual({ 'release': 'prom', 'team': 'shop', 'app.kubernetes.io/name': 'redis' });
     const alerts = rule.spec.groups[0].rules;
     expect(rule.spec.groups[0].name).toBe('shop.redis');
     expect(alerts[0]).toEqual({
