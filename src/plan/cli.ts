@@ -4,8 +4,9 @@
  */
 import { diffAgainst, Diff } from './diff';
 import { InputError, loadPaths, LoadResult } from './load';
-import { buildPlan, DEFAULT_CLUSTER_DOMAIN } from './model';
+import { buildPlan } from './model';
 import { exitCodeOf, renderJson, renderMarkdown, renderText, Report } from './render';
+import { DEFAULT_CLUSTER_DOMAIN } from './types';
 
 export const EXIT_OK = 0;
 /** The API server would refuse an object or a change. */

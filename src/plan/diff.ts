@@ -5,7 +5,7 @@
  */
 import { arr, canonical, formatSelector, int, isObj, listing, Obj, obj, parseQuantity, readSelector, sameQuantity, str, strMap } from './k8s';
 import { LoadedObject, LoadResult } from './load';
-import { namespaceOf } from './model';
+import { namespaceOf } from './world';
 
 /** A change the API server refuses on update. */
 export interface Refusal {

@@ -4,7 +4,7 @@
  */
 import { Diff, StatefulSetChange } from './diff';
 import { plural } from './k8s';
-import { ClaimPlan, InputSummary, Plan, Problem, StatefulSetPlan, VolumeInfo } from './model';
+import { ClaimPlan, InputSummary, Plan, Problem, StatefulSetPlan, VolumeInfo } from './types';
 
 /** Everything one run reports. */
 export interface Report {

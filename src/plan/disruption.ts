@@ -1,0 +1,127 @@
+/**
+ * Disruption: the PodDisruptionBudgets that select a StatefulSet's pods, what they allow, and ZooKeeper quorum.
+ */
+import { arr, int, IntOrPercent, isObj, listing, Obj, obj, plural, readIntOrPercent, readSelector, scaleIntOrPercent, selectorMatches, str } from './k8s';
+import { LoadedObject } from './load';
+import { Draft } from './statefulset';
+import { BudgetPlan, DisruptionPlan, QuorumPlan, Severity } from './types';
+import { namespaceOf, World } from './world';
+
+export type AddProblem = (severity: Severity, message: string, fix?: string, refused?: boolean) => void;
+
+export interface BudgetRule {
+  readonly rule: string;
+  readonly allowed: (expected: number) => number;
+}
+
+export function budgetRule(pdb: LoadedObject): BudgetRule {
+  const spec = obj(pdb.object, 'spec');
+  const maxUnavailable = readIntOrPercent(spec, 'maxUnavailable');
+  const minAvailable = readIntOrPercent(spec, 'minAvailable');
+  if (maxUnavailable) {
+    return {
+      rule: `maxUnavailable: ${maxUnavailable.text}`,
+      allowed: (n) => n - Math.max(0, n - scaleIntOrPercent(maxUnavailable, n, true)),
+    };
+  }
+  if (minAvailable) {
+    return {
+      rule: `minAvailable: ${minAvailable.text}`,
+      allowed: (n) => Math.max(0, n - scaleIntOrPercent(minAvailable as IntOrPercent, n, true)),
+    };
+  }
+  return { rule: 'neither minAvailable nor maxUnavailable', allowed: (n) => n };
+}
+
+export function budgetSelects(pdb: LoadedObject, labels: Record<string, string>): boolean {
+  const selector = readSelector(obj(pdb.object, 'spec'), 'selector');
+  // policy/v1: a missing selector selects nothing, an empty one every pod of the namespace.
+  return selector !== undefined && selectorMatches(selector, labels);
+}
+
+export function isZooKeeper(spec: Obj): boolean {
+  const containers = arr(obj(obj(spec, 'template'), 'spec'), 'containers').filter(isObj);
+  return containers.some((c) => (str(c, 'image') ?? '').toLowerCase().includes('zookeeper')
+    || arr(c, 'ports').filter(isObj).some((p) => {
+      const port = int(p, 'containerPort');
+      return port === 2888 || port === 3888;
+    }));
+}
+
+export function planDisruption(d: Draft, world: World, problem: AddProblem): DisruptionPlan {
+  const matching = world.budgets.filter((b) => namespaceOf(b) === d.namespace && budgetSelects(b, d.podLabels));
+  const budgets: BudgetPlan[] = matching.map((b) => {
+    const selected = world.workloads.filter((w) => w.namespace === d.namespace && budgetSelects(b, w.labels));
+    const expected = selected.reduce((sum, w) => sum + (w.kind === 'StatefulSet' && w.name === d.name ? d.replicas : w.replicas), 0);
+    const rule = budgetRule(b);
+    return {
+      name: b.name,
+      rule: rule.rule,
+      expectedPods: expected,
+      allowedDisruptions: rule.allowed(expected),
+      alsoSelects: selected.filter((w) => !(w.kind === 'StatefulSet' && w.name === d.name)).map((w) => `${w.kind} ${w.name}`),
+    };
+  });
+
+  for (const b of budgets) {
+    if (b.alsoSelects.length > 0) {
+      problem('warning', `PodDisruptionBudget ${b.name} also selects the pods of ${listing(b.alsoSelects)}: it counts ${plural(b.expectedPods, 'pod')} together`, 'give each budget the selector of one workload');
+    }
+  }
+
+  let allowed: number | null;
+  let drain: DisruptionPlan['drain'];
+  let message: string;
+  const n = d.replicas;
+  if (n === 0) {
+    allowed = budgets.length > 0 ? 0 : null;
+    drain = 'no-pods';
+    message = 'no pods: nothing to disrupt';
+  } else if (budgets.length === 0) {
+    allowed = null;
+    drain = 'unlimited';
+    message = 'no PodDisruptionBudget selects these pods: voluntary disruptions are not limited, a node drain evicts them without waiting (several at once if they share a node)';
+  } else if (budgets.length > 1) {
+    allowed = 0;
+    drain = 'blocks';
+    message = `${plural(budgets.length, 'PodDisruptionBudget')} (${budgets.map((b) => b.name).join(', ')}) select these pods: the eviction API refuses to evict a pod with more than one budget, so node drains block`;
+    problem('error', message, 'keep exactly one PodDisruptionBudget per set of pods');
+  } else {
+    const b = budgets[0];
+    allowed = b.allowedDisruptions;
+    const healthy = b.expectedPods === 1 ? 'when its one pod is healthy' : `when all ${b.expectedPods} pods are healthy`;
+    if (allowed === 0) {
+      drain = 'blocks';
+      message = `PodDisruptionBudget ${b.name} (${b.rule}) allows 0 voluntary disruptions ${healthy}: node drains block (kubectl drain keeps retrying) until the budget or the replicas change`;
+      problem('warning', message, n === 1
+        ? 'one replica cannot be both protected and drained: run more replicas, or use maxUnavailable: 1'
+        : 'allow at least one disruption (e.g. maxUnavailable: 1)');
+    } else {
+      drain = 'proceeds';
+      message = `PodDisruptionBudget ${b.name} (${b.rule}) allows ${plural(allowed, 'voluntary disruption')} ${healthy}: a node drain can proceed, evicting at most ${allowed} of them at a time`;
+    }
+  }
+
+  let quorum: QuorumPlan | null = null;
+  if (n > 0 && isZooKeeper(d.spec)) {
+    const q = Math.floor(n / 2) + 1;
+    const tolerated = n - q;
+    let keeps: boolean;
+    let qMessage: string;
+    if (allowed === null) {
+      keeps = false;
+      qMessage = `ZooKeeper quorum is ${q} of ${n} servers; no PodDisruptionBudget limits disruptions, so a drain can take down ${tolerated + 1} or more servers and break quorum`;
+      problem('warning', qMessage, tolerated > 0 ? `add a PodDisruptionBudget with maxUnavailable: ${tolerated}` : 'run at least 3 servers and add a PodDisruptionBudget with maxUnavailable: 1');
+    } else if (allowed <= tolerated) {
+      keeps = true;
+      qMessage = `ZooKeeper quorum is ${q} of ${n} servers; the budget allows ${allowed} down at a time, leaving ${n - allowed}: quorum holds during drains`;
+    } else {
+      keeps = false;
+      qMessage = `ZooKeeper quorum is ${q} of ${n} servers; the budget allows ${allowed} down at a time, leaving ${n - allowed}: a drain can break quorum`;
+      problem('warning', qMessage, tolerated > 0 ? `allow at most ${tolerated} (maxUnavailable: ${tolerated})` : `${n} ${n === 1 ? 'server tolerates' : 'servers tolerate'} no loss: run at least 3 servers`);
+    }
+    quorum = { servers: n, quorum: q, budgetKeepsQuorum: keeps, message: qMessage };
+  }
+
+  return { budgets, allowedDisruptions: allowed, drain, message, quorum };
+}
