@@ -2,7 +2,8 @@
  * Claims: what a PersistentVolumeClaim asks for, and what in the input satisfies it (a pre-bound
  * volume, unbound candidates, a StorageClass, the cluster's default class, or nothing).
  */
-import { formatSelector, LabelSelector, listing, Obj, obj, parseQuantity, readSelector, selectorMatches, str, strList } from './k8s';
+import { formatSelector, LabelSelector, listing, Obj, obj, parseQuantity, plural, readSelector, selectorMatches, str, strList } from './k8s';
+import { listSome, MAX_NAMES } from './limits';
 import { ClaimResolution } from './types';
 import { describeClass, describeVolume, Volume } from './volumes';
 import { World } from './world';
@@ -76,7 +77,34 @@ export interface BaseResolution {
   readonly candidates: Volume[];
 }
 
-export function resolveClaim(c: ClaimRequest, world: World, reservedByClaims: Map<string, string>): BaseResolution {
+/**
+ * The unbound PersistentVolumes of the input (no claimRef, not named by a claim's volumeName), and
+ * which of them match a request. Claims of the same template ask for the same thing, so the
+ * matching is done once per distinct request, not once per claim.
+ */
+export class VolumePool {
+  public readonly unbound: Volume[];
+  private readonly matches = new Map<string, { candidates: Volume[]; rejected: Volume[] }>();
+
+  constructor(world: World, reservedByClaims: Map<string, string>) {
+    this.unbound = world.volumesWithoutClaimRef.filter((v) => !reservedByClaims.has(v.o.name));
+  }
+
+  /** The unbound volumes that can bind the claim (class and selector included), and the others. */
+  public match(c: ClaimRequest, wantedClass: string): { candidates: Volume[]; rejected: Volume[] } {
+    if (this.unbound.length === 0) return { candidates: [], rejected: [] };
+    const key = JSON.stringify([c.storageBytes, c.accessModes, c.volumeMode, c.selector, wantedClass]);
+    let found = this.matches.get(key);
+    if (!found) {
+      found = { candidates: [], rejected: [] };
+      for (const v of this.unbound) (misfits(v, c, true, wantedClass).length === 0 ? found.candidates : found.rejected).push(v);
+      this.matches.set(key, found);
+    }
+    return found;
+  }
+}
+
+export function resolveClaim(c: ClaimRequest, world: World, pool: VolumePool): BaseResolution {
   const notes: string[] = [];
   if (c.storageBytes === undefined) {
     const r = unsatisfied('it requests no storage (spec.resources.requests.storage), so it cannot be created', false, notes);
@@ -92,7 +120,7 @@ export function resolveClaim(c: ClaimRequest, world: World, reservedByClaims: Ma
 
   // 1. A claim in the input that names its volume.
   if (c.volumeName !== undefined && c.volumeName !== '') {
-    const v = world.volumes.find((x) => x.o.name === c.volumeName);
+    const v = world.volumeByName.get(c.volumeName);
     if (!v) {
       const r = unsatisfied(`its volumeName names PersistentVolume "${c.volumeName}", which is not in the input`, true, notes);
       return { fallback: r, resolution: r, candidates: [] };
@@ -109,8 +137,7 @@ export function resolveClaim(c: ClaimRequest, world: World, reservedByClaims: Ma
   }
 
   // 2. A volume pre-bound to this claim by its claimRef.
-  for (const v of world.volumes) {
-    if (v.claimRefName !== c.name) continue;
+  for (const v of world.volumesByClaimRef.get(c.name) ?? []) {
     const refNamespace = v.claimRefNamespace ?? '';
     if (refNamespace === '') {
       notes.push(`PersistentVolume ${v.o.name} names this claim in its claimRef without a namespace, so it does not match: set claimRef.namespace: ${c.namespace}`);
@@ -140,11 +167,13 @@ export function resolveClaim(c: ClaimRequest, world: World, reservedByClaims: Ma
 
   // 3. Unbound volumes that match.
   const wantedClass = effectiveClass ?? '';
-  const unbound = world.volumes.filter((v) => v.claimRefName === undefined && !reservedByClaims.has(v.o.name));
-  const candidates = unbound.filter((v) => misfits(v, c, true, wantedClass).length === 0);
-  const rejected = (onlyClass: boolean) => unbound
-    .filter((v) => !candidates.includes(v) && (!onlyClass || v.info.storageClassName === wantedClass))
-    .map((v) => `PersistentVolume ${v.o.name} cannot be used: ${listing(misfits(v, c, true, wantedClass))}`);
+  const { candidates, rejected: misfitting } = pool.match(c, wantedClass);
+  const rejected = (onlyClass: boolean): string[] => {
+    const shown = onlyClass ? misfitting.filter((v) => v.info.storageClassName === wantedClass) : misfitting;
+    const lines = shown.slice(0, MAX_NAMES).map((v) => `PersistentVolume ${v.o.name} cannot be used: ${listing(misfits(v, c, true, wantedClass))}`);
+    if (shown.length > MAX_NAMES) lines.push(`${plural(shown.length - MAX_NAMES, 'more unbound PersistentVolume')} cannot be used either`);
+    return lines;
+  };
 
   // What satisfies the claim when no candidate volume does.
   let fallback: ClaimResolution;
@@ -191,8 +220,9 @@ export function resolveClaim(c: ClaimRequest, world: World, reservedByClaims: Ma
     kind: 'candidates',
     summary: candidates.length === 1
       ? `the unbound PersistentVolume ${names[0]} (${describeVolume(candidates[0].info)}), which has no claimRef`
-      : `one of ${candidates.length} unbound PersistentVolumes (${names.join(', ')}): the binder picks one arbitrarily`,
-    candidates: candidates.map((v) => v.info),
+      : `one of ${candidates.length} unbound PersistentVolumes (${listSome(names, ', ')}): the binder picks one arbitrarily`,
+    candidates: candidates.slice(0, MAX_NAMES).map((v) => v.info),
+    candidateCount: candidates.length,
     notes: candidateNotes,
   };
   return { fallback, resolution, candidates };

@@ -1,11 +1,24 @@
 /**
  * Claims that compete for the same unbound PersistentVolumes.
  */
-import { listing, plural } from './k8s';
+import { plural } from './k8s';
+import { listSome } from './limits';
 import { Draft, ClaimDraft } from './statefulset';
 import { Problem } from './types';
 import { Volume } from './volumes';
 import { ref } from './world';
+
+const keys = new WeakMap<Volume[], string>();
+
+/** The same volumes give the same key (claims with the same request share one candidate list). */
+function groupKey(volumes: Volume[]): string {
+  let key = keys.get(volumes);
+  if (key === undefined) {
+    key = volumes.map((v) => v.o.name).sort().join('\u0000');
+    keys.set(volumes, key);
+  }
+  return key;
+}
 
 /**
  * Claims compete for the same unbound volumes: the binder gives each volume to one claim.
@@ -18,7 +31,7 @@ export function settleCompetition(drafts: Draft[], problems: Problem[]): void {
     d.claims.forEach((podClaims, podIndex) => {
       for (const c of podClaims) {
         if (c.resolution.kind !== 'candidates') continue;
-        const key = c.base.candidates.map((v) => v.o.name).sort().join('\u0000');
+        const key = groupKey(c.base.candidates);
         const g = groups.get(key) ?? { volumes: c.base.candidates, claims: [] };
         g.claims.push({ d, c, podIndex });
         groups.set(key, g);
@@ -48,7 +61,7 @@ export function settleCompetition(drafts: Draft[], problems: Problem[]): void {
         const winners = g.claims.slice(0, m);
         for (const x of g.claims.slice(m)) {
           const fb = x.c.base.fallback;
-          const note = `the ${plural(m, 'matching PersistentVolume')} (${volumeNames.join(', ')}) ${m === 1 ? 'goes' : 'go'} to the claims of earlier pods (${winners.map((w) => w.c.name).join(', ')})`;
+          const note = `the ${plural(m, 'matching PersistentVolume')} (${listSome(volumeNames, ', ')}) ${m === 1 ? 'goes' : 'go'} to the claims of earlier pods (${listSome(winners.map((w) => w.c.name), ', ')})`;
           if (fb.kind === 'storage-class') {
             x.c.resolution = { ...fb, notes: [...fb.notes, note] };
           } else {
@@ -67,7 +80,7 @@ export function settleCompetition(drafts: Draft[], problems: Problem[]): void {
           single.problems.push({
             severity: 'error',
             subject,
-            message: `${plural(g.claims.length, 'claim')} (${listing(claimNames)}) match only ${plural(m, 'unbound PersistentVolume')} (${volumeNames.join(', ')}): ${listing(losers)} ${losers.length === 1 ? 'finds' : 'find'} no volume and the pod stays Pending`,
+            message: `${plural(g.claims.length, 'claim')} (${listSome(claimNames)}) match only ${plural(m, 'unbound PersistentVolume')} (${listSome(volumeNames, ', ')}): ${listSome(losers)} ${losers.length === 1 ? 'finds' : 'find'} no volume and the pod stays Pending`,
             fix: 'add a PersistentVolume for every claim (pre-bound with spec.claimRef), or name a StorageClass that provisions the rest',
             refused: false,
             source: single.o.source,
@@ -84,7 +97,7 @@ export function settleCompetition(drafts: Draft[], problems: Problem[]): void {
         target.push({
           severity: 'error',
           subject,
-          message: `${plural(g.claims.length, 'claim')} (${listing(claimNames)}) compete for ${plural(m, 'unbound PersistentVolume')} (${volumeNames.join(', ')}): only ${m} bind, and which claims are left without a volume is not determined`,
+          message: `${plural(g.claims.length, 'claim')} (${listSome(claimNames)}) compete for ${plural(m, 'unbound PersistentVolume')} (${listSome(volumeNames, ', ')}): only ${m} bind, and which claims are left without a volume is not determined`,
           fix: 'add a PersistentVolume for every claim, pre-bound with spec.claimRef',
           refused: false,
           source: single?.o.source,
@@ -100,7 +113,7 @@ export function settleCompetition(drafts: Draft[], problems: Problem[]): void {
       const example = firstPod && lastPod && firstPod !== lastPod
         ? `: if the claims are ever created again (a new cluster, volumes restored from backup), ${lastPod} can end up with the volume that held ${firstPod}'s data`
         : '';
-      const message = `claims ${listing(claimNames)} can bind to any of the ${plural(m, 'unbound PersistentVolume')} ${volumeNames.join(', ')} (no claimRef): the binder picks one arbitrarily for each claim, so which pod gets which volume, and its data, is not fixed${example}`;
+      const message = `claims ${listSome(claimNames)} can bind to any of the ${plural(m, 'unbound PersistentVolume')} ${listSome(volumeNames, ', ')} (no claimRef): the binder picks one arbitrarily for each claim, so which pod gets which volume, and its data, is not fixed${example}`;
       const problem: Problem = {
         severity: 'warning',
         subject,
@@ -118,7 +131,7 @@ export function settleCompetition(drafts: Draft[], problems: Problem[]): void {
       problems.push({
         severity: 'warning',
         subject: `PersistentVolume ${volume}`,
-        message: `it can bind claims of ${listing([...owners].sort().map((x) => `template ${x.split('/')[1]} of StatefulSet ${x.split('/')[0]}`))}: whichever claim is created first takes it`,
+        message: `it can bind claims of ${listSome([...owners].sort().map((x) => `template ${x.split('/')[1]} of StatefulSet ${x.split('/')[0]}`))}: whichever claim is created first takes it`,
         fix: 'pre-bind it with spec.claimRef',
         refused: false,
       });

@@ -1,11 +1,14 @@
 /**
  * Disruption: the PodDisruptionBudgets that select a StatefulSet's pods, what they allow, and ZooKeeper quorum.
  */
-import { arr, int, IntOrPercent, isObj, listing, Obj, obj, plural, readIntOrPercent, readSelector, scaleIntOrPercent, selectorMatches, str } from './k8s';
+import { IntOrPercent, obj, plural, readIntOrPercent, readSelector, scaleIntOrPercent, selectorMatches } from './k8s';
+import { listSome, MAX_NAMES } from './limits';
 import { LoadedObject } from './load';
+import { isZooKeeper } from './patterns';
 import { Draft } from './statefulset';
 import { BudgetPlan, DisruptionPlan, QuorumPlan, Severity } from './types';
-import { namespaceOf, World } from './world';
+import { namespaceOf, Workload, World } from './world';
+import { quorumOf, toleratedFailures } from '../private/identity';
 
 export type AddProblem = (severity: Severity, message: string, fix?: string, refused?: boolean) => void;
 
@@ -39,33 +42,47 @@ export function budgetSelects(pdb: LoadedObject, labels: Record<string, string>)
   return selector !== undefined && selectorMatches(selector, labels);
 }
 
-export function isZooKeeper(spec: Obj): boolean {
-  const containers = arr(obj(obj(spec, 'template'), 'spec'), 'containers').filter(isObj);
-  return containers.some((c) => (str(c, 'image') ?? '').toLowerCase().includes('zookeeper')
-    || arr(c, 'ports').filter(isObj).some((p) => {
-      const port = int(p, 'containerPort');
-      return port === 2888 || port === 3888;
-    }));
+const selections = new WeakMap<LoadedObject, { selected: Workload[]; pods: number }>();
+
+/**
+ * The workloads of the input whose pods a budget selects (in its namespace), and how many pods
+ * they run. Computed once per budget, however many StatefulSets it selects.
+ */
+export function budgetSelection(pdb: LoadedObject, world: World): { selected: Workload[]; pods: number } {
+  let found = selections.get(pdb);
+  if (!found) {
+    const selector = readSelector(obj(pdb.object, 'spec'), 'selector');
+    // policy/v1: a missing selector selects nothing, an empty one every pod of the namespace.
+    const selected = selector === undefined ? [] : world.podLabels.select(namespaceOf(pdb), selector);
+    found = { selected, pods: selected.reduce((sum, w) => sum + w.replicas, 0) };
+    selections.set(pdb, found);
+  }
+  return found;
 }
 
 export function planDisruption(d: Draft, world: World, problem: AddProblem): DisruptionPlan {
-  const matching = world.budgets.filter((b) => namespaceOf(b) === d.namespace && budgetSelects(b, d.podLabels));
+  const matching = world.budgetSelectors.candidates(d.namespace, d.podLabels).filter((b) => budgetSelects(b, d.podLabels));
+  const isSelf = (w: Workload) => w.kind === 'StatefulSet' && w.name === d.name;
+  const others = new Map<string, number>();
   const budgets: BudgetPlan[] = matching.map((b) => {
-    const selected = world.workloads.filter((w) => w.namespace === d.namespace && budgetSelects(b, w.labels));
-    const expected = selected.reduce((sum, w) => sum + (w.kind === 'StatefulSet' && w.name === d.name ? d.replicas : w.replicas), 0);
+    const { selected, pods } = budgetSelection(b, world);
+    const self = selected.find(isSelf);
+    const expected = pods - (self?.replicas ?? 0) + (self ? d.replicas : 0);
     const rule = budgetRule(b);
+    const also = selected.filter((w) => !isSelf(w));
+    others.set(b.name, also.length);
     return {
       name: b.name,
       rule: rule.rule,
       expectedPods: expected,
       allowedDisruptions: rule.allowed(expected),
-      alsoSelects: selected.filter((w) => !(w.kind === 'StatefulSet' && w.name === d.name)).map((w) => `${w.kind} ${w.name}`),
+      alsoSelects: also.slice(0, MAX_NAMES).map((w) => `${w.kind} ${w.name}`),
     };
   });
 
   for (const b of budgets) {
     if (b.alsoSelects.length > 0) {
-      problem('warning', `PodDisruptionBudget ${b.name} also selects the pods of ${listing(b.alsoSelects)}: it counts ${plural(b.expectedPods, 'pod')} together`, 'give each budget the selector of one workload');
+      problem('warning', `PodDisruptionBudget ${b.name} also selects the pods of ${listSome(b.alsoSelects, undefined, others.get(b.name))}: it counts ${plural(b.expectedPods, 'pod')} together`, 'give each budget the selector of one workload');
     }
   }
 
@@ -104,8 +121,8 @@ export function planDisruption(d: Draft, world: World, problem: AddProblem): Dis
 
   let quorum: QuorumPlan | null = null;
   if (n > 0 && isZooKeeper(d.spec)) {
-    const q = Math.floor(n / 2) + 1;
-    const tolerated = n - q;
+    const q = quorumOf(n);
+    const tolerated = toleratedFailures(n);
     let keeps: boolean;
     let qMessage: string;
     if (allowed === null) {

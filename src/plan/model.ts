@@ -2,13 +2,17 @@
  * The analysis behind `cdk8s-stateful plan`: from plain Kubernetes objects to a plain data
  * structure that says, for each StatefulSet, what the cluster will do with it.
  */
+import { VolumePool } from './claims';
 import { settleCompetition } from './competition';
 import { obj, str } from './k8s';
 import { LoadedObject, LoadResult } from './load';
 import { globalProblems } from './problems';
 import { draftStatefulSet, finish } from './statefulset';
-import { DEFAULT_CLUSTER_DOMAIN, InputSummary, Plan, PlanOptions, PLAN_FORMAT_VERSION, Problem } from './types';
+import { InputSummary, Plan, PlanOptions, PLAN_FORMAT_VERSION, Problem } from './types';
 import { index, KNOWN_KINDS, namespaceOf, ref } from './world';
+import { DEFAULT_CLUSTER_DOMAIN } from '../private/identity';
+
+const KNOWN = new Set(KNOWN_KINDS);
 
 /** Builds the plan for every StatefulSet in the input. */
 export function buildPlan(input: LoadResult, options: PlanOptions = {}): Plan {
@@ -18,7 +22,7 @@ export function buildPlan(input: LoadResult, options: PlanOptions = {}): Plan {
   // The same object twice: applying the input leaves the last definition.
   const unique = new Map<string, LoadedObject>();
   for (const o of input.objects) {
-    if (!KNOWN_KINDS.includes(o.kind)) continue;
+    if (!KNOWN.has(o.kind)) continue;
     const clusterScoped = o.kind === 'PersistentVolume' || o.kind === 'StorageClass';
     const key = `${o.kind}/${clusterScoped ? '' : namespaceOf(o)}/${o.name}`;
     const first = unique.get(key);
@@ -43,7 +47,8 @@ export function buildPlan(input: LoadResult, options: PlanOptions = {}): Plan {
     if (volumeName) reservedByClaims.set(volumeName, `${namespaceOf(c)}/${c.name}`);
   }
 
-  const drafts = world.statefulSets.map((o) => draftStatefulSet(o, world, clusterDomain, reservedByClaims));
+  const pool = new VolumePool(world, reservedByClaims);
+  const drafts = world.statefulSets.map((o) => draftStatefulSet(o, world, clusterDomain, pool));
   settleCompetition(drafts, problems);
 
   const statefulSets = drafts.map((d) => finish(d, world));
@@ -62,7 +67,7 @@ function summarize(input: LoadResult): InputSummary {
   const read: Record<string, number> = {};
   const skipped: Record<string, number> = {};
   for (const o of input.objects) {
-    const bucket = KNOWN_KINDS.includes(o.kind) ? read : skipped;
+    const bucket = KNOWN.has(o.kind) ? read : skipped;
     bucket[o.kind] = (bucket[o.kind] ?? 0) + 1;
   }
   return { files: input.files, objects: input.objects.length, read, skipped, notObjects: input.notObjects.length };

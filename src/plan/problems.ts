@@ -1,9 +1,10 @@
 /**
  * Problems not tied to one StatefulSet: Services and budgets that select nothing, risky volumes.
  */
-import { budgetSelects } from './disruption';
-import { formatLabels, formatSelector, mapSelectorMatches, obj, readSelector, str, strMap } from './k8s';
+import { budgetSelection } from './disruption';
+import { formatLabels, formatSelector, obj, readSelector, str, strMap } from './k8s';
 import { Problem } from './types';
+import { validateBudget } from './validate';
 import { namespaceOf, ref, World } from './world';
 
 export function globalProblems(world: World): Problem[] {
@@ -13,7 +14,7 @@ export function globalProblems(world: World): Problem[] {
     if (str(spec, 'type') === 'ExternalName') continue;
     const selector = strMap(spec, 'selector');
     if (Object.keys(selector).length === 0) continue;
-    const selected = world.workloads.filter((w) => w.namespace === namespaceOf(s) && mapSelectorMatches(selector, w.labels));
+    const selected = world.podLabels.selectMap(namespaceOf(s), selector);
     if (selected.length === 0) {
       problems.push({
         severity: 'warning',
@@ -26,8 +27,12 @@ export function globalProblems(world: World): Problem[] {
     }
   }
   for (const b of world.budgets) {
+    // What the API server refuses when the budget is created (or updated).
+    for (const r of validateBudget(b.object)) {
+      problems.push({ severity: 'error', subject: ref('PodDisruptionBudget', b), message: `${r.message}: the API server refuses it`, fix: r.fix, refused: true, source: b.source });
+    }
     const selector = readSelector(obj(b.object, 'spec'), 'selector');
-    const selected = world.workloads.filter((w) => w.namespace === namespaceOf(b) && budgetSelects(b, w.labels));
+    const { selected } = budgetSelection(b, world);
     if (selected.length === 0) {
       problems.push({
         severity: 'warning',

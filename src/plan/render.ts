@@ -2,8 +2,9 @@
  * Output of `cdk8s-stateful plan`: readable text (default), Markdown for a pull-request
  * comment, and JSON for pipelines.
  */
-import { Diff, StatefulSetChange } from './diff';
+import { Diff, Finding, ObjectChange, StatefulSetChange } from './diff';
 import { plural } from './k8s';
+import { more } from './limits';
 import { ClaimPlan, InputSummary, Plan, Problem, StatefulSetPlan, VolumeInfo } from './types';
 
 /** Everything one run reports. */
@@ -11,6 +12,8 @@ export interface Report {
   readonly plan: Plan;
   /** The comparison with the deployed manifests (`--against`), or null. */
   readonly diff: Diff | null;
+  /** `--strict`: any error-level finding exits 1, not only what the API server refuses. */
+  readonly strict?: boolean;
 }
 
 export interface Summary {
@@ -29,19 +32,31 @@ export function allProblems(plan: Plan): Problem[] {
 
 export function summarize(report: Report): Summary {
   const problems = allProblems(report.plan);
+  const diff = report.diff;
+  const findings: Finding[] = diff
+    ? [...diff.problems, ...diff.statefulSets.flatMap((c) => c.findings), ...diff.objects.flatMap((c) => c.findings)]
+    : [];
+  const all = [...problems, ...findings];
   return {
     statefulSets: report.plan.statefulSets.length,
-    pods: report.plan.statefulSets.reduce((n, s) => n + s.pods.length, 0),
-    claims: report.plan.statefulSets.reduce((n, s) => n + s.pods.reduce((m, p) => m + p.claims.length, 0), 0),
-    errors: problems.filter((p) => p.severity === 'error').length,
-    warnings: problems.filter((p) => p.severity === 'warning').length,
-    refused: problems.filter((p) => p.refused).length + (report.diff?.refused ?? 0),
+    pods: report.plan.statefulSets.reduce((n, s) => n + s.pods.length + s.podsOmitted, 0),
+    claims: report.plan.statefulSets.reduce((n, s) => {
+      const perPod = s.pods[0]?.claims.length ?? 0;
+      return n + s.pods.reduce((m, p) => m + p.claims.length, 0) + s.podsOmitted * perPod;
+    }, 0),
+    errors: all.filter((p) => p.severity === 'error').length,
+    warnings: all.filter((p) => p.severity === 'warning').length,
+    refused: problems.filter((p) => p.refused).length + (diff?.refused ?? 0),
   };
 }
 
-/** The exit code for a report: 1 when the API server would refuse something, otherwise 0. */
+/**
+ * The exit code for a report: 1 when the API server would refuse something (with `strict`, also
+ * when anything is an error), otherwise 0.
+ */
 export function exitCodeOf(report: Report): number {
-  return summarize(report).refused > 0 ? 1 : 0;
+  const s = summarize(report);
+  return s.refused > 0 || (report.strict === true && s.errors > 0) ? 1 : 0;
 }
 
 // ---------------------------------------------------------------------------
@@ -124,6 +139,7 @@ function textStatefulSet(s: StatefulSetPlan): string[] {
       }
     }
   });
+  if (s.podsOmitted > 0) out.push(`    ... ${more(s.podsOmitted)} pods, named the same way`);
   if (s.pods.length > 0 && s.pods[0].claims.length === 0) out.push('    (no volumeClaimTemplates: the pods keep no data of their own)');
   if (s.volumes.length > 0) {
     out.push('  PersistentVolumes these claims can bind:');
@@ -146,29 +162,52 @@ function textStatefulSet(s: StatefulSetPlan): string[] {
   return out;
 }
 
-function textChange(c: StatefulSetChange): string[] {
+/** `StatefulSet data/db`, `PersistentVolume pv-1` */
+function changeSubject(c: ObjectChange): string {
+  return c.namespace === '' ? `${c.kind} ${c.name}` : `${c.kind} ${c.namespace}/${c.name}`;
+}
+
+function textChange(c: ObjectChange): string[] {
   const out: string[] = [];
-  const refused = c.refusals.length > 0 ? ' -- REFUSED: the sync will fail' : '';
-  out.push(`  StatefulSet ${c.namespace}/${c.name}: ${c.status}${refused}`);
+  const refused = c.refusals.length === 0 ? ''
+    : c.recreate ? ' -- REFUSED by the API server, then DELETED AND RECREATED by the GitOps tool'
+      : ' -- REFUSED: the sync will fail';
+  out.push(`  ${changeSubject(c)}: ${c.status}${refused}`);
   if (c.message) out.push(`    ${c.message}`);
   for (const r of c.refusals) {
-    out.push(`    error: ${r.change}: ${r.message}`);
+    out.push(`    error: ${r.change}: ${r.message} [${r.rule}]`);
     out.push('      instead:');
     r.fix.forEach((step, i) => out.push(`        ${i + 1}. ${step}`));
   }
-  if (c.template) {
-    out.push(`    ${c.template.message}`);
-    for (const path of c.template.changed.slice(0, 12)) out.push(`      changed: ${path}`);
-    if (c.template.changed.length > 12) out.push(`      ... and ${c.template.changed.length - 12} more`);
+  const sts = c.kind === 'StatefulSet' ? (c as StatefulSetChange) : undefined;
+  if (sts?.template) {
+    out.push(`    ${sts.template.message}`);
+    for (const path of sts.template.changed.slice(0, 12)) out.push(`      changed: ${path}`);
+    if (sts.template.changed.length > 12) out.push(`      ... and ${sts.template.changed.length - 12} more`);
   }
-  if (c.scale) out.push(`    ${c.scale.message}`);
+  if (sts?.scale) out.push(`    ${sts.scale.message}`);
   for (const o of c.other) out.push(`    ${o}`);
+  for (const f of sortFindings(c.findings)) {
+    out.push(`    ${f.severity}: ${f.message}`);
+    if (f.fix) out.push(`      fix: ${f.fix}`);
+  }
   return out;
 }
 
-function diffCounts(diff: Diff): string {
-  const count = (status: string) => diff.statefulSets.filter((c) => c.status === status).length;
-  return `${count('changed')} changed, ${count('added')} added, ${count('removed')} removed, ${count('unchanged')} unchanged`;
+function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+}
+
+function diffCounts(changes: ObjectChange[], unchanged = 0): string {
+  const count = (status: string) => changes.filter((c) => c.status === status).length;
+  return `${count('changed')} changed, ${count('added')} added, ${count('removed')} removed, ${count('unchanged') + unchanged} unchanged`;
+}
+
+/** The other kinds compared, or undefined when there are none on either side. */
+function otherCounts(diff: Diff): string | undefined {
+  const unchanged = Object.values(diff.unchanged).reduce((a, b) => a + b, 0);
+  if (diff.objects.length === 0 && unchanged === 0) return undefined;
+  return `${diffCounts(diff.objects, unchanged)} (PersistentVolumes, PersistentVolumeClaims, StorageClasses, Services, PodDisruptionBudgets)`;
 }
 
 export function renderText(report: Report): string {
@@ -193,8 +232,11 @@ export function renderText(report: Report): string {
     out.push('');
   }
   if (diff) {
-    out.push(`Against ${diff.againstFiles.length === 1 ? diff.againstFiles[0] : plural(diff.againstFiles.length, 'file')} (the deployed manifests): ${diffCounts(diff)}`);
-    for (const c of diff.statefulSets) {
+    out.push(`Against ${againstLine(diff)} (the deployed manifests): ${diffCounts(diff.statefulSets)}`);
+    const others = otherCounts(diff);
+    if (others) out.push(`  other objects: ${others}`);
+    for (const p of sortProblems(diff.problems)) out.push(...problemLines(p, '  ', true));
+    for (const c of [...diff.statefulSets, ...diff.objects]) {
       if (c.status === 'unchanged') continue;
       out.push(...textChange(c));
     }
@@ -204,24 +246,33 @@ export function renderText(report: Report): string {
   return `${out.join('\n')}\n`;
 }
 
+function againstLine(diff: Diff): string {
+  if (diff.againstFiles.length === 0) return 'nothing (no YAML file)';
+  return diff.againstFiles.length === 1 ? diff.againstFiles[0] : plural(diff.againstFiles.length, 'file');
+}
+
 function summaryLine(report: Report): string {
   const s = summarize(report);
   const head = `Summary: ${plural(s.statefulSets, 'StatefulSet')}, ${plural(s.pods, 'pod')}, ${plural(s.claims, 'claim')}; ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}`;
   const tail = s.refused > 0
     ? `${s.refused} refused by the API server: applying will fail (exit code 1)`
-    : 'nothing the API server refuses';
+    : report.strict && s.errors > 0
+      ? `nothing the API server refuses, but --strict fails on ${s.errors === 1 ? 'the error' : `the ${s.errors} errors`} (exit code 1)`
+      : 'nothing the API server refuses';
   return `${head}; ${tail}.`;
 }
 
 // ---------------------------------------------------------------------------
 // Markdown
 
+/** Text for Markdown, safe inside a table cell: no line breaks, `|` and HTML escaped. */
 function md(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
 
+/** A code span, safe inside a table cell (GitHub ends a cell at `|` even inside backticks). */
 function code(text: string): string {
-  return `\`${text.replace(/`/g, '\'')}\``;
+  return `\`${text.replace(/`/g, '\'').replace(/\r?\n/g, ' ').replace(/\|/g, '\\|')}\``;
 }
 
 function mdProblem(p: Problem, withSubject: boolean): string {
@@ -246,6 +297,7 @@ function mdStatefulSet(s: StatefulSetPlan): string[] {
       const claims = p.claims.map((c) => md(claimLine(c))).join('<br>') || 'none';
       out.push(`| ${i + 1} | ${code(p.name)} | ${p.dnsName ? code(p.dnsName) : '(none)'} | ${claims} |`);
     });
+    if (s.podsOmitted > 0) out.push(`| ... | ${more(s.podsOmitted)} pods, named the same way | | |`);
     out.push('');
   }
   const notes = [...new Set(s.pods.flatMap((p) => p.claims.flatMap((c) => c.resolution.notes)))];
@@ -277,23 +329,29 @@ function mdStatefulSet(s: StatefulSetPlan): string[] {
   return out;
 }
 
-function mdChange(c: StatefulSetChange): string[] {
+function mdChange(c: ObjectChange): string[] {
   const out: string[] = [];
-  const refused = c.refusals.length > 0 ? ' — **refused: the sync will fail**' : '';
-  out.push(`#### StatefulSet ${code(`${c.namespace}/${c.name}`)}: ${c.status}${refused}`);
+  const refused = c.refusals.length === 0 ? ''
+    : c.recreate ? ' — **refused by the API server, then deleted and recreated by the GitOps tool**'
+      : ' — **refused: the sync will fail**';
+  out.push(`#### ${c.kind} ${code(c.namespace === '' ? c.name : `${c.namespace}/${c.name}`)}: ${c.status}${refused}`);
   out.push('');
   if (c.message) out.push(`- ${md(c.message)}`);
   for (const r of c.refusals) {
-    out.push(`- **Error**: ${md(r.change)}: ${md(r.message)}. Instead:`);
+    out.push(`- **Error**: ${md(r.change)}: ${md(r.message)} (${code(r.rule)}). Instead:`);
     r.fix.forEach((step, i) => out.push(`  ${i + 1}. ${md(step)}`));
   }
-  if (c.template) {
-    out.push(`- ${md(c.template.message)}`);
-    for (const path of c.template.changed.slice(0, 12)) out.push(`  - ${code(path)}`);
-    if (c.template.changed.length > 12) out.push(`  - ... and ${c.template.changed.length - 12} more`);
+  const sts = c.kind === 'StatefulSet' ? (c as StatefulSetChange) : undefined;
+  if (sts?.template) {
+    out.push(`- ${md(sts.template.message)}`);
+    for (const path of sts.template.changed.slice(0, 12)) out.push(`  - ${code(path)}`);
+    if (sts.template.changed.length > 12) out.push(`  - ... and ${sts.template.changed.length - 12} more`);
   }
-  if (c.scale) out.push(`- ${md(c.scale.message)}`);
+  if (sts?.scale) out.push(`- ${md(sts.scale.message)}`);
   for (const o of c.other) out.push(`- ${md(o)}`);
+  for (const f of sortFindings(c.findings)) {
+    out.push(`- ${f.severity === 'error' ? '**Error**' : '**Warning**'}: ${md(f.message)}${f.fix ? `<br>*Fix:* ${md(f.fix)}` : ''}`);
+  }
   out.push('');
   return out;
 }
@@ -312,9 +370,18 @@ export function renderMarkdown(report: Report): string {
   out.push(`Read ${md(inputLine(plan.input))}: ${countKinds(plan.input.read) || 'nothing the plan reads'}.${skipped ? ` ${md(skipped[0].toUpperCase() + skipped.slice(1))}.` : ''}`);
   out.push('');
   if (diff) {
-    out.push(`### Changes against the deployed manifests (${diffCounts(diff)})`);
+    out.push(`### Changes against the deployed manifests (${diffCounts(diff.statefulSets)})`);
     out.push('');
-    for (const c of diff.statefulSets) {
+    const others = otherCounts(diff);
+    if (others) {
+      out.push(`Other objects: ${others}.`);
+      out.push('');
+    }
+    if (diff.problems.length > 0) {
+      for (const p of sortProblems(diff.problems)) out.push(mdProblem(p, true));
+      out.push('');
+    }
+    for (const c of [...diff.statefulSets, ...diff.objects]) {
       if (c.status === 'unchanged') continue;
       out.push(...mdChange(c));
     }

@@ -2,11 +2,12 @@
  * Services: the governing Service of a StatefulSet.
  */
 import { AddProblem } from './disruption';
-import { formatLabels, listing, mapSelectorMatches, obj, str, strMap } from './k8s';
+import { formatLabels, mapSelectorMatches, obj, str, strMap } from './k8s';
+import { listSome } from './limits';
 import { LoadedObject } from './load';
 import { Draft } from './statefulset';
 import { GoverningServicePlan } from './types';
-import { namespaceOf, World } from './world';
+import { nsKey, World } from './world';
 
 /** The StatefulSet's governing Service: found, headless, selecting its pods. */
 export function planGoverningService(d: Draft, world: World, problem: AddProblem): GoverningServicePlan | null {
@@ -14,12 +15,12 @@ export function planGoverningService(d: Draft, world: World, problem: AddProblem
   if (d.serviceName === '') {
     problem('warning', 'no serviceName: the pods get no stable DNS names', 'create a headless Service (clusterIP: None) selecting the pods and set spec.serviceName to its name');
   } else {
-    const svc = world.services.find((s) => s.name === d.serviceName && namespaceOf(s) === d.namespace);
-    const others = world.services.filter((s) => namespaceOf(s) === d.namespace && s !== svc
+    const svc = world.serviceByName.get(nsKey(d.namespace, d.serviceName));
+    const others = world.serviceSelectors.candidates(d.namespace, d.podLabels).filter((s) => s !== svc
       && str(obj(s.object, 'spec'), 'clusterIP') === 'None'
       && serviceSelects(s, d.podLabels));
     const hint = others.length > 0
-      ? `the headless Service ${others.map((s) => s.name).join(', ')} selects these pods: set serviceName: ${others[0].name}, or rename that Service to ${d.serviceName}`
+      ? `the headless Service ${listSome(others.map((s) => s.name), ', ')} selects these pods: set serviceName: ${others[0].name}, or rename that Service to ${d.serviceName}`
       : `create a Service named ${d.serviceName} with clusterIP: None selecting ${formatLabels(d.podLabels)}`;
     if (!svc) {
       governingService = { name: d.serviceName, found: false, headless: false, selectsPods: false };
@@ -33,9 +34,8 @@ export function planGoverningService(d: Draft, world: World, problem: AddProblem
       }
       if (!selects) {
         const selector = strMap(obj(svc.object, 'spec'), 'selector');
-        const selected = world.workloads.filter((w) => w.namespace === d.namespace
-          && Object.keys(selector).length > 0 && mapSelectorMatches(selector, w.labels));
-        const what = selected.length > 0 ? `it selects ${listing(selected.map((w) => `${w.kind} ${w.name}`))} instead` : 'it selects nothing in the input';
+        const selected = Object.keys(selector).length > 0 ? world.podLabels.selectMap(d.namespace, selector) : [];
+        const what = selected.length > 0 ? `it selects ${listSome(selected.map((w) => `${w.kind} ${w.name}`))} instead` : 'it selects nothing in the input';
         problem(
           'error',
           `Service ${d.serviceName} (the serviceName) does not select these pods (selector ${Object.keys(selector).length ? formatLabels(selector) : 'none'}, pod labels ${formatLabels(d.podLabels)}): ${what}, so the pods get no DNS records`,

@@ -7,8 +7,6 @@ import { SourceRef } from './load';
 /** Version of the JSON document written by `--json`. */
 export const PLAN_FORMAT_VERSION = 1;
 
-export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
-
 export interface PlanOptions {
   /** The cluster's DNS domain. @default cluster.local */
   readonly clusterDomain?: string;
@@ -86,6 +84,8 @@ export interface ClaimResolution {
   readonly volume?: VolumeInfo;
   /** For `candidates`: the volumes the binder may pick from. */
   readonly candidates?: VolumeInfo[];
+  /** For `candidates`: how many there are (`candidates` lists at most the first ten). */
+  readonly candidateCount?: number;
   /** For `storage-class`. */
   readonly storageClass?: StorageClassInfo;
   /** For `unsatisfied`: whether something not in the input (in the cluster) may still satisfy it. */
@@ -187,7 +187,10 @@ export interface StatefulSetPlan {
   readonly governingService: GoverningServicePlan | null;
   /** How the pods start. */
   readonly startMessage: string;
+  /** The pods in start order (at most the first 500; see podsOmitted). */
   readonly pods: PodPlan[];
+  /** Pods beyond the ones listed (replicas above 500), counted but not planned one by one. */
+  readonly podsOmitted: number;
   /** Every PersistentVolume that one of the claims may bind. */
   readonly volumes: VolumeInfo[];
   readonly disruption: DisruptionPlan;

@@ -71,7 +71,7 @@ describe('usage errors exit 2', () => {
     [['apply'], 'unknown command "apply"'],
     [['plan', '--frobnicate'], 'unknown option --frobnicate'],
     [['plan', '--against'], '--against needs a value'],
-    [['plan', '--json', '--markdown'], '--json and --markdown cannot be combined'],
+
     [['plan', '--cluster-domain', 'Not A Domain'], '--cluster-domain "Not A Domain" is not a DNS domain'],
     [['plan', '--json=yes'], '--json takes no value'],
   ])('%j', (args, message) => {
@@ -81,11 +81,19 @@ describe('usage errors exit 2', () => {
     expect(stderr).toContain(message);
   });
 
+  test('with --json, a usage error is also printed as a JSON error object', () => {
+    const { code, stdout, stderr } = run(['plan', '--json', '--markdown'], FIXTURES);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--json and --markdown cannot be combined');
+    expect(JSON.parse(stdout)).toEqual({ error: '--json and --markdown cannot be combined', exitCode: 2 });
+  });
+
   test('--help prints the usage and exits 0', () => {
     const { code, stdout } = run(['plan', '--help'], FIXTURES);
     expect(code).toBe(0);
     expect(stdout).toContain('Usage: cdk8s-stateful plan [options] [files or folders...]');
-    expect(stdout).toContain('2  usage or input error (missing file, malformed YAML, empty input)');
+    expect(stdout).toContain('2  usage or input error (missing file, malformed or hostile YAML, no Kubernetes object),');
+    expect(stdout).toContain('--strict');
   });
 });
 
