@@ -84,6 +84,8 @@ export interface BaseResolution {
  */
 export class VolumePool {
   public readonly unbound: Volume[];
+  /** Resolutions of claims that depend on their request only, by request. */
+  public readonly resolutions = new Map<string, BaseResolution>();
   private readonly matches = new Map<string, { candidates: Volume[]; rejected: Volume[] }>();
 
   constructor(world: World, reservedByClaims: Map<string, string>) {
@@ -104,7 +106,25 @@ export class VolumePool {
   }
 }
 
+/**
+ * What satisfies a claim (see ResolutionKind). A claim that names no volume and that no volume
+ * names in its claimRef resolves like every other claim with the same request: those share one
+ * resolution.
+ */
 export function resolveClaim(c: ClaimRequest, world: World, pool: VolumePool): BaseResolution {
+  if ((c.volumeName === undefined || c.volumeName === '') && !world.volumesByClaimRef.has(c.name)) {
+    const key = JSON.stringify([c.storage, c.accessModes, c.volumeMode, c.selector, c.storageClassName]);
+    let shared = pool.resolutions.get(key);
+    if (!shared) {
+      shared = resolve(c, world, pool);
+      pool.resolutions.set(key, shared);
+    }
+    return shared;
+  }
+  return resolve(c, world, pool);
+}
+
+function resolve(c: ClaimRequest, world: World, pool: VolumePool): BaseResolution {
   const notes: string[] = [];
   if (c.storageBytes === undefined) {
     const r = unsatisfied('it requests no storage (spec.resources.requests.storage), so it cannot be created', false, notes);

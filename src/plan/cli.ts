@@ -5,7 +5,7 @@
 import { diffAgainst, Diff } from './diff';
 import { InputError, loadPaths, LoadResult } from './load';
 import { buildPlan } from './model';
-import { exitCodeOf, renderJson, renderMarkdown, renderText, Report } from './render';
+import { exitCodeOf, jsonChunks, markdownChunks, Report, textChunks } from './render';
 import { DEFAULT_CLUSTER_DOMAIN } from '../private/identity';
 
 export const EXIT_OK = 0;
@@ -230,16 +230,8 @@ function run(argv: string[], io: CliIo, fail: (message: string) => number): numb
   }
   const report: Report = { plan: buildPlan(current, { clusterDomain: options.clusterDomain }), diff, strict: options.strict };
 
-  switch (options.format) {
-    case 'json':
-      io.stdout(renderJson(report));
-      break;
-    case 'markdown':
-      io.stdout(renderMarkdown(report));
-      break;
-    default:
-      io.stdout(renderText(report));
-  }
+  const chunks = options.format === 'json' ? jsonChunks(report) : options.format === 'markdown' ? markdownChunks(report) : textChunks(report);
+  for (const chunk of chunks) io.stdout(chunk);
   return exitCodeOf(report);
 }
 function defaultIo(): CliIo {

@@ -7,14 +7,15 @@
  */
 import { Diff, ObjectChange, StatefulSetChange } from './changes';
 import { GitOpsHandling, gitOpsHandling } from './gitops';
-import { obj, str } from './k8s';
+import { arr, isObj, obj, str, strMap } from './k8s';
 import { LoadedObject, LoadResult } from './load';
-import { semanticallyEqual } from './semantic';
+import { isLive, semanticallyEqual } from './semantic';
 import { Problem } from './types';
 import { compareBudget, compareService } from './update-service';
 import { compareStatefulSet, statefulSetAdded, statefulSetDeletion, statefulSetRemoved } from './update-statefulset';
 import { compareClaim, compareStorageClass, compareVolume, objectChange } from './update-storage';
-import { namespaceOf } from './world';
+import { namespaceOf, nsKey } from './world';
+import { claimName } from '../private/identity';
 
 export * from './changes';
 export { MUTABLE_SPEC_FIELDS } from './update-statefulset';
@@ -85,6 +86,36 @@ function recreation(old: LoadedObject, handling: GitOpsHandling): string {
   return `${handling.note}: ${what}`;
 }
 
+/**
+ * Whether a live object of the deployed set was made by the cluster rather than applied from
+ * manifests, so that its absence from the new manifests is not a removal: a claim the StatefulSet
+ * controller created from a claim template, or a volume a provisioner created for a claim.
+ */
+function clusterMade(before: Map<string, LoadedObject>, after: Map<string, LoadedObject>): (o: LoadedObject) => boolean {
+  const templates = new Map<string, Set<string>>();
+  for (const s of [...before.values(), ...after.values()]) {
+    if (s.kind !== 'StatefulSet') continue;
+    const names = arr(obj(s.object, 'spec'), 'volumeClaimTemplates').filter(isObj).map((t) => str(obj(t, 'metadata'), 'name') ?? '');
+    templates.set(nsKey(namespaceOf(s), s.name), new Set(names.filter((x) => x !== '')));
+  }
+  return (o) => {
+    if (!isLive(o)) return false;
+    if (o.kind === 'PersistentVolume') return strMap(obj(o.object, 'metadata'), 'annotations')['pv.kubernetes.io/provisioned-by'] !== undefined;
+    if (o.kind !== 'PersistentVolumeClaim') return false;
+    // <template>-<statefulset>-<ordinal>: try each split of the name before the ordinal.
+    const m = /^(.*)-(\d+)$/.exec(o.name);
+    if (!m) return false;
+    const ordinal = Number(m[2]);
+    const base = m[1];
+    for (let i = base.indexOf('-'); i > 0; i = base.indexOf('-', i + 1)) {
+      const template = base.slice(0, i);
+      const set = base.slice(i + 1);
+      if (templates.get(nsKey(namespaceOf(o), set))?.has(template) && claimName(template, set, ordinal) === o.name) return true;
+    }
+    return false;
+  };
+}
+
 /** Compares the deployed manifests (`old`) with the new ones. */
 export function diffAgainst(old: LoadResult, current: LoadResult): Diff {
   const problems: Problem[] = [];
@@ -131,8 +162,9 @@ export function diffAgainst(old: LoadResult, current: LoadResult): Diff {
     }
     record(c);
   }
+  const createdByCluster = clusterMade(before, after);
   for (const [k, o] of before) {
-    if (after.has(k)) continue;
+    if (after.has(k) || createdByCluster(o)) continue;
     if (o.kind === 'StatefulSet') {
       record(statefulSetRemoved(o));
       continue;

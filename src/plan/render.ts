@@ -62,9 +62,30 @@ export function exitCodeOf(report: Report): number {
 // ---------------------------------------------------------------------------
 // JSON
 
+/**
+ * The JSON report in pieces: the same document as `JSON.stringify(..., null, 2)` of the plan with
+ * `diff`, `summary` and `exitCode`, written one StatefulSet at a time.
+ */
+export function* jsonChunks(report: Report): Generator<string> {
+  const { statefulSets, ...rest } = report.plan;
+  const fields: [string, unknown][] = Object.entries(rest);
+  const keys = Object.keys(report.plan);
+  const indent = (json: string, by: string) => json.replace(/\n/g, `\n${by}`);
+  const tail: [string, unknown][] = [['diff', report.diff], ['summary', summarize(report)], ['exitCode', exitCodeOf(report)]];
+  const before = fields.filter(([k]) => keys.indexOf(k) < keys.indexOf('statefulSets'));
+  const after = fields.filter(([k]) => keys.indexOf(k) > keys.indexOf('statefulSets'));
+  const field = ([k, v]: [string, unknown]) => `  ${JSON.stringify(k)}: ${indent(JSON.stringify(v, null, 2), '  ')}`;
+  yield `{\n${before.map(field).join(',\n')}${before.length > 0 ? ',\n' : ''}  "statefulSets": [`;
+  let first = true;
+  for (const s of statefulSets) {
+    yield `${first ? '' : ','}\n    ${indent(JSON.stringify(s, null, 2), '    ')}`;
+    first = false;
+  }
+  yield `${statefulSets.length > 0 ? '\n  ' : ''}],\n${[...after, ...tail].map(field).join(',\n')}\n}\n`;
+}
+
 export function renderJson(report: Report): string {
-  const summary = summarize(report);
-  return `${JSON.stringify({ ...report.plan, diff: report.diff, summary, exitCode: exitCodeOf(report) }, null, 2)}\n`;
+  return [...jsonChunks(report)].join('');
 }
 
 // ---------------------------------------------------------------------------
@@ -210,40 +231,46 @@ function otherCounts(diff: Diff): string | undefined {
   return `${diffCounts(diff.objects, unchanged)} (PersistentVolumes, PersistentVolumeClaims, StorageClasses, Services, PodDisruptionBudgets)`;
 }
 
-export function renderText(report: Report): string {
+/**
+ * The text report in pieces (a header, then one piece per StatefulSet and section), so that a
+ * large report is written as it is made instead of being held whole in memory.
+ */
+export function* textChunks(report: Report): Generator<string> {
   const { plan, diff } = report;
-  const out: string[] = [];
-  out.push(`cdk8s-stateful plan: ${inputLine(plan.input)}`);
-  out.push(`  read: ${countKinds(plan.input.read) || 'nothing the plan reads'}`);
+  const lines = (out: string[]) => `${out.join('\n')}\n`;
+  const head: string[] = [];
+  head.push(`cdk8s-stateful plan: ${inputLine(plan.input)}`);
+  head.push(`  read: ${countKinds(plan.input.read) || 'nothing the plan reads'}`);
   const skipped = skippedLine(plan.input);
-  if (skipped) out.push(`  ${skipped}`);
-  out.push('');
+  if (skipped) head.push(`  ${skipped}`);
+  head.push('');
   if (plan.statefulSets.length === 0) {
-    out.push('No StatefulSet in the input.');
-    out.push('');
+    head.push('No StatefulSet in the input.');
+    head.push('');
   }
-  for (const s of plan.statefulSets) {
-    out.push(...textStatefulSet(s));
-    out.push('');
-  }
+  yield lines(head);
+  for (const s of plan.statefulSets) yield lines([...textStatefulSet(s), '']);
   if (plan.problems.length > 0) {
-    out.push('Other problems:');
+    const out = ['Other problems:'];
     for (const p of sortProblems(plan.problems)) out.push(...problemLines(p, '  ', true));
-    out.push('');
+    yield lines([...out, '']);
   }
   if (diff) {
-    out.push(`Against ${againstLine(diff)} (the deployed manifests): ${diffCounts(diff.statefulSets)}`);
+    const out = [`Against ${againstLine(diff)} (the deployed manifests): ${diffCounts(diff.statefulSets)}`];
     const others = otherCounts(diff);
     if (others) out.push(`  other objects: ${others}`);
     for (const p of sortProblems(diff.problems)) out.push(...problemLines(p, '  ', true));
+    yield lines(out);
     for (const c of [...diff.statefulSets, ...diff.objects]) {
-      if (c.status === 'unchanged') continue;
-      out.push(...textChange(c));
+      if (c.status !== 'unchanged') yield lines(textChange(c));
     }
-    out.push('');
+    yield '\n';
   }
-  out.push(summaryLine(report));
-  return `${out.join('\n')}\n`;
+  yield lines([summaryLine(report)]);
+}
+
+export function renderText(report: Report): string {
+  return [...textChunks(report)].join('');
 }
 
 function againstLine(diff: Diff): string {
@@ -356,15 +383,23 @@ function mdChange(c: ObjectChange): string[] {
   return out;
 }
 
-export function renderMarkdown(report: Report): string {
+/** The Markdown report in pieces (see textChunks). */
+export function* markdownChunks(report: Report): Generator<string> {
   const { plan, diff } = report;
+  let first = true;
+  const piece = (out: string[]) => {
+    const text = `${first ? '' : '\n'}${out.join('\n')}`;
+    first = false;
+    return text;
+  };
   const out: string[] = [];
   out.push('## cdk8s-stateful plan');
   out.push('');
   const s = summarize(report);
+  const strict = report.strict && s.errors > 0 ? ' --strict fails on the errors.' : '';
   out.push(s.refused > 0
     ? `**${s.refused} refused by the API server: applying will fail.** ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}.`
-    : `${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}; nothing the API server refuses.`);
+    : `${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}; nothing the API server refuses.${strict}`);
   out.push('');
   const skipped = skippedLine(plan.input);
   out.push(`Read ${md(inputLine(plan.input))}: ${countKinds(plan.input.read) || 'nothing the plan reads'}.${skipped ? ` ${md(skipped[0].toUpperCase() + skipped.slice(1))}.` : ''}`);
@@ -381,21 +416,23 @@ export function renderMarkdown(report: Report): string {
       for (const p of sortProblems(diff.problems)) out.push(mdProblem(p, true));
       out.push('');
     }
+  }
+  yield piece(out);
+  if (diff) {
     for (const c of [...diff.statefulSets, ...diff.objects]) {
-      if (c.status === 'unchanged') continue;
-      out.push(...mdChange(c));
+      if (c.status !== 'unchanged') yield piece(mdChange(c));
     }
   }
-  if (plan.statefulSets.length === 0) {
-    out.push('No StatefulSet in the input.');
-    out.push('');
-  }
-  for (const st of plan.statefulSets) out.push(...mdStatefulSet(st));
+  if (plan.statefulSets.length === 0) yield piece(['No StatefulSet in the input.', '']);
+  for (const st of plan.statefulSets) yield piece(mdStatefulSet(st));
   if (plan.problems.length > 0) {
-    out.push('### Other problems');
-    out.push('');
-    for (const p of sortProblems(plan.problems)) out.push(mdProblem(p, true));
-    out.push('');
+    const problems = ['### Other problems', ''];
+    for (const p of sortProblems(plan.problems)) problems.push(mdProblem(p, true));
+    problems.push('');
+    yield piece(problems);
   }
-  return `${out.join('\n')}`;
+}
+
+export function renderMarkdown(report: Report): string {
+  return [...markdownChunks(report)].join('');
 }

@@ -36,11 +36,12 @@ export function objectChange(kind: string, o: LoadedObject, status: ChangeStatus
   };
 }
 
-/** The paths that differ between two normalized values, prefixed, except `ignored` ones. */
+/** The paths that differ between two normalized values, prefixed, except those under `ignored` fields. */
 function changedPaths(a: unknown, b: unknown, prefix: string, ignored: Set<string> = new Set()): string[] {
   const out: string[] = [];
   diffPaths(a, b, prefix, out);
-  return out.filter((line) => !ignored.has(line.split(/[:[]/)[0]));
+  const under = (line: string, field: string) => line.startsWith(`${field}:`) || line.startsWith(`${field}.`) || line.startsWith(`${field}[`);
+  return out.filter((line) => ![...ignored].some((field) => under(line, field)));
 }
 
 function recreateSteps(kind: string, name: string, ns: string): string[] {
@@ -117,7 +118,7 @@ export function compareVolume(o: LoadedObject, n: LoadedObject): ObjectChange {
     });
   }
   // Accepted changes. A claimRef the binder filled in on a live object is not a change.
-  const ignored = new Set<string>(['spec.volumeMode', 'spec.nodeAffinity', 'spec.volumeAttributesClassName']);
+  const ignored = new Set<string>(refusals.map((r) => r.field));
   if (isLive(o) && b.claimRef === undefined) ignored.add('spec.claimRef');
   const settings = (spec: Obj) => {
     const out: Obj = {};
