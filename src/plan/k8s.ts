@@ -93,6 +93,11 @@ export function readSelector(parent: unknown, key: string): LabelSelector | unde
   };
 }
 
+/** Whether every expression has a known operator (the API server cannot evaluate the others). */
+export function selectorIsValid(selector: LabelSelector): boolean {
+  return selector.matchExpressions.every((e) => ['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator));
+}
+
 /** True when the selector has no requirement at all (it then selects everything). */
 export function selectorIsEmpty(selector: LabelSelector): boolean {
   return Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0;

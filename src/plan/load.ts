@@ -402,7 +402,7 @@ function walk(dir: string, cwd: string, seen: Set<string>): string[] {
       try {
         target = fs.statSync(full);
       } catch {
-        if (YAML_FILE.test(entry.name)) throw new InputError(`${display(full, cwd)}: a symbolic link to a file that does not exist`, 'missing');
+        if (YAML_FILE.test(entry.name)) throw new InputError(`${display(full, cwd)}: a symbolic link to a file that does not exist`);
         continue;
       }
       isDirectory = target.isDirectory();

@@ -4,7 +4,7 @@
  */
 import { BaseResolution, ClaimRequest, claimRequest, resolveClaim, VolumePool } from './claims';
 import { planDisruption } from './disruption';
-import { arr, formatLabels, formatSelector, int, isObj, listing, Obj, obj, parseQuantity, plural, readSelector, selectorIsEmpty, selectorMatches, str, strList, strMap } from './k8s';
+import { arr, formatLabels, formatSelector, int, isObj, listing, Obj, obj, parseQuantity, plural, readSelector, selectorIsEmpty, selectorIsValid, selectorMatches, str, strList, strMap } from './k8s';
 import { listSome, MAX_PODS, more } from './limits';
 import { LoadedObject } from './load';
 import { planGoverningService } from './services';
@@ -62,7 +62,7 @@ export function draftStatefulSet(o: LoadedObject, world: World, clusterDomain: s
 
   // The StatefulSet's own selector (validateStatefulSet reports a missing or empty one).
   const selector = readSelector(spec, 'selector');
-  if (selector && !selectorIsEmpty(selector)) {
+  if (selector && !selectorIsEmpty(selector) && selectorIsValid(selector)) {
     if (!selectorMatches(selector, podLabels)) {
       problem(
         'error',
