@@ -3,7 +3,7 @@
  * name and writes to injectable streams, so tests can run it in-process.
  */
 import { diffAgainst, Diff } from './diff';
-import { InputError, loadPaths, LoadResult } from './load';
+import { InputError, LoadContext, loadPaths, LoadResult } from './load';
 import { buildPlan } from './model';
 import { exitCodeOf, jsonChunks, markdownChunks, Report, textChunks } from './render';
 import { DEFAULT_CLUSTER_DOMAIN } from '../private/identity';
@@ -157,12 +157,21 @@ function oneLine(message: string): string {
 export function main(argv: string[], io: CliIo = defaultIo()): number {
   const json = wantsJson(argv);
   const fail = (message: string): number => {
-    io.stderr(`cdk8s-stateful plan: error: ${oneLine(message)}\n`);
-    if (json) io.stdout(`${JSON.stringify({ error: oneLine(message), exitCode: EXIT_USAGE }, null, 2)}\n`);
+    // The streams may be what failed: report as well as they allow, and still exit 2.
+    try {
+      io.stderr(`cdk8s-stateful plan: error: ${oneLine(message)}\n`);
+    } catch {
+      // nothing more can be reported
+    }
+    try {
+      if (json) io.stdout(`${JSON.stringify({ error: oneLine(message), exitCode: EXIT_USAGE }, null, 2)}\n`);
+    } catch {
+      // nothing more can be reported
+    }
     return EXIT_USAGE;
   };
   try {
-    return run(argv, io, fail);
+    return run(argv, io);
   } catch (e) {
     if (e instanceof InputError) return fail(e.message);
     const what = e instanceof RangeError ? 'the input is too large or too deeply nested to plan' : 'the plan failed';
@@ -170,7 +179,7 @@ export function main(argv: string[], io: CliIo = defaultIo()): number {
   }
 }
 
-function run(argv: string[], io: CliIo, fail: (message: string) => number): number {
+function run(argv: string[], io: CliIo): number {
   const [command, ...rest] = argv;
   const json = wantsJson(argv);
   const usage = (message: string): number => {
@@ -203,7 +212,16 @@ function run(argv: string[], io: CliIo, fail: (message: string) => number): numb
     return EXIT_OK;
   }
 
-  const ctx = { cwd: io.cwd ?? process.cwd(), readStdin: io.readStdin };
+  // The objects read are no longer referenced once the report is made: they can be collected
+  // while the report is written.
+  const report = analyse(options, { cwd: io.cwd ?? process.cwd(), readStdin: io.readStdin });
+  const chunks = options.format === 'json' ? jsonChunks(report) : options.format === 'markdown' ? markdownChunks(report) : textChunks(report);
+  for (const chunk of chunks) io.stdout(chunk);
+  return exitCodeOf(report);
+}
+
+/** Reads the input (and the deployed set) and makes the report. Throws InputError for bad input. */
+function analyse(options: Options, ctx: LoadContext): Report {
   const usingDefault = options.paths.length === 0;
   const paths = usingDefault ? [DEFAULT_INPUT] : options.paths;
   let current: LoadResult;
@@ -211,28 +229,24 @@ function run(argv: string[], io: CliIo, fail: (message: string) => number): numb
     current = loadPaths(paths, ctx);
   } catch (e) {
     if (e instanceof InputError && e.reason === 'missing' && usingDefault) {
-      return fail(`${e.message} (by default the plan reads ${DEFAULT_INPUT}/: synthesize first, or name the files or folders to read)`);
+      throw new InputError(`${e.message} (by default the plan reads ${DEFAULT_INPUT}/: synthesize first, or name the files or folders to read)`);
     }
     throw e;
   }
   if (current.objects.length === 0) {
     if (current.notObjects.length === 0) {
-      return fail(`${paths.join(', ')}: empty input, no Kubernetes object found in ${current.files.join(', ')}`);
+      throw new InputError(`${paths.join(', ')}: empty input, no Kubernetes object found in ${current.files.join(', ')}`);
     }
     const shown = current.notObjects.slice(0, 3).map((n) => `${n.file}:${n.line} is ${n.what}`).join('; ');
     const others = current.notObjects.length > 3 ? `; and ${current.notObjects.length - 3} more such documents` : '';
-    return fail(`${paths.join(', ')}: no Kubernetes object (a mapping with apiVersion and kind): ${shown}${others}`);
+    throw new InputError(`${paths.join(', ')}: no Kubernetes object (a mapping with apiVersion and kind): ${shown}${others}`);
   }
   let diff: Diff | null = null;
   if (options.against.length > 0) {
     // An empty deployed set is allowed: nothing is deployed yet, everything is added.
     diff = diffAgainst(loadPaths(options.against, ctx, { allowEmptyFolder: true }), current);
   }
-  const report: Report = { plan: buildPlan(current, { clusterDomain: options.clusterDomain }), diff, strict: options.strict };
-
-  const chunks = options.format === 'json' ? jsonChunks(report) : options.format === 'markdown' ? markdownChunks(report) : textChunks(report);
-  for (const chunk of chunks) io.stdout(chunk);
-  return exitCodeOf(report);
+  return { plan: buildPlan(current, { clusterDomain: options.clusterDomain }), diff, strict: options.strict };
 }
 function defaultIo(): CliIo {
   return {

@@ -300,10 +300,13 @@ interface Found {
   readonly lineOf: (node: unknown) => number | undefined;
 }
 
+/** What a document without a kind is called. */
+export const WITHOUT_KIND = 'a mapping without kind';
+
 /** `a list`, `a scalar ("hello")`, `a mapping without kind`. */
 function describeNotAnObject(value: unknown): string {
   if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;
-  if (isObj(value)) return value.kind === undefined || value.kind === null || value.kind === '' ? 'a mapping without kind' : `a mapping whose kind is not a string (${JSON.stringify(value.kind)})`;
+  if (isObj(value)) return value.kind === undefined || value.kind === null || value.kind === '' ? WITHOUT_KIND : `a mapping whose kind is not a string (${JSON.stringify(value.kind)})`;
   const text = JSON.stringify(value) ?? String(value);
   return `a scalar (${text.length > 40 ? `${text.slice(0, 37)}...` : text})`;
 }
@@ -314,10 +317,11 @@ function addObject(found: Found, objects: LoadedObject[], notObjects: NotAnObjec
     notObjects.push({ file, line, what: describeNotAnObject(value) });
     return;
   }
-  // A kubectl-style List (`kubectl get -o yaml` of several objects): expand its items.
-  if ((value.kind === 'List' || value.kind.endsWith('List')) && Array.isArray(value.items)) {
+  // A kubectl List (`kubectl get -o yaml` of several objects), or a list kind of the API
+  // (`StatefulSetList`, ...): expand its items.
+  if (isList(value)) {
     const itemNodes = listItemNodes(found.node);
-    value.items.forEach((item, i) => {
+    (value.items as unknown[]).forEach((item, i) => {
       const itemNode = itemNodes[i];
       const itemLine = found.lineOf(itemNode) ?? line;
       addObject({ ...found, line: itemLine, value: item, node: itemNode }, objects, notObjects);
@@ -333,6 +337,15 @@ function addObject(found: Found, objects: LoadedObject[], notObjects: NotAnObjec
     object: value,
     source: { file, line },
   });
+}
+
+/** API groups whose `<Kind>List` kinds are lists of objects (`kind: List` always is). */
+const LIST_API_VERSIONS = new Set(['v1', 'apps/v1', 'policy/v1', 'policy/v1beta1', 'storage.k8s.io/v1']);
+
+function isList(value: Obj): boolean {
+  if (!Array.isArray(value.items)) return false;
+  const kind = String(value.kind);
+  return kind === 'List' || (kind.endsWith('List') && LIST_API_VERSIONS.has(String(value.apiVersion)));
 }
 
 /** The YAML nodes of the items of a List document, to report their lines. */

@@ -5,7 +5,8 @@
 import { VolumePool } from './claims';
 import { settleCompetition } from './competition';
 import { obj, str } from './k8s';
-import { LoadedObject, LoadResult } from './load';
+import { MAX_NAMES } from './limits';
+import { LoadedObject, LoadResult, WITHOUT_KIND } from './load';
 import { globalProblems } from './problems';
 import { draftStatefulSet, finish } from './statefulset';
 import { InputSummary, Plan, PlanOptions, PLAN_FORMAT_VERSION, Problem } from './types';
@@ -70,5 +71,13 @@ function summarize(input: LoadResult): InputSummary {
     const bucket = KNOWN.has(o.kind) ? read : skipped;
     bucket[o.kind] = (bucket[o.kind] ?? 0) + 1;
   }
-  return { files: input.files, objects: input.objects.length, read, skipped, notObjects: input.notObjects.length };
+  return {
+    files: input.files,
+    objects: input.objects.length,
+    read,
+    skipped,
+    notObjects: input.notObjects.length,
+    withoutKind: input.notObjects.filter((d) => d.what === WITHOUT_KIND).length,
+    notObjectDocuments: input.notObjects.filter((d) => d.what !== WITHOUT_KIND).slice(0, MAX_NAMES),
+  };
 }

@@ -4,7 +4,7 @@
  */
 import { Diff, Finding, ObjectChange, StatefulSetChange } from './diff';
 import { plural } from './k8s';
-import { more } from './limits';
+import { listSome, more } from './limits';
 import { ClaimPlan, InputSummary, Plan, Problem, StatefulSetPlan, VolumeInfo } from './types';
 
 /** Everything one run reports. */
@@ -111,7 +111,12 @@ function inputLine(input: InputSummary): string {
 function skippedLine(input: InputSummary): string | undefined {
   const parts: string[] = [];
   if (Object.keys(input.skipped).length > 0) parts.push(`${countKinds(input.skipped)} (kinds the plan does not read)`);
-  if (input.notObjects > 0) parts.push(`${plural(input.notObjects, 'YAML document')} without a kind`);
+  if (input.withoutKind > 0) parts.push(`${plural(input.withoutKind, 'YAML document')} without a kind`);
+  const others = input.notObjects - input.withoutKind;
+  if (others > 0) {
+    const where = input.notObjectDocuments.map((d) => `${d.file}:${d.line} is ${d.what}`);
+    parts.push(`${plural(others, 'YAML document')} that ${others === 1 ? 'is' : 'are'} not a Kubernetes object (${listSome(where, '; ', others)})`);
+  }
   return parts.length > 0 ? `skipped: ${parts.join('; ')}` : undefined;
 }
 

@@ -98,10 +98,11 @@ function probe(p: unknown): void {
   handler(p);
 }
 
-/** `SetDefaults_HTTPGetAction`: scheme HTTP. */
+/** `SetDefaults_HTTPGetAction` (scheme HTTP) and the gRPC service name the server fills in (""). */
 function handler(h: unknown): void {
   if (!isObj(h)) return;
   if (isObj(h.httpGet)) setDefault(h.httpGet, 'scheme', 'HTTP');
+  if (isObj(h.grpc) && h.grpc.service === undefined) h.grpc.service = '';
 }
 
 /** `SetDefaults_Container`: pull policy, termination message, ports, probes, env field references. */
@@ -134,6 +135,8 @@ export function defaultPodSpec(spec: Obj): void {
   setDefault(spec, 'restartPolicy', 'Always');
   setDefault(spec, 'terminationGracePeriodSeconds', 30);
   setDefault(spec, 'schedulerName', 'default-scheduler');
+  // The server copies serviceAccountName into the deprecated serviceAccount.
+  if (typeof spec.serviceAccountName === 'string' && spec.serviceAccountName !== '') setDefault(spec, 'serviceAccount', spec.serviceAccountName);
   for (const k of ['containers', 'initContainers']) each(spec[k], container);
   each(spec.volumes, (v) => {
     for (const k of ['configMap', 'secret', 'downwardAPI', 'projected']) {
@@ -232,6 +235,8 @@ export function normalizeServiceSpec(spec: unknown): Obj {
   setDefault(s, 'type', 'ClusterIP');
   setDefault(s, 'sessionAffinity', 'None');
   if (s.type === 'ClusterIP' || s.type === 'NodePort' || s.type === 'LoadBalancer') setDefault(s, 'internalTrafficPolicy', 'Cluster');
+  if (s.type === 'NodePort' || s.type === 'LoadBalancer') setDefault(s, 'externalTrafficPolicy', 'Cluster');
+  if (s.type === 'LoadBalancer') setDefault(s, 'allocateLoadBalancerNodePorts', true);
   each(s.ports, (p) => {
     setDefault(p, 'protocol', 'TCP');
     setDefault(p, 'targetPort', p.port);

@@ -2,7 +2,7 @@
  * The plan's data structure: what `cdk8s-stateful plan` says about each StatefulSet, as plain data
  * (also the JSON written by `--json`).
  */
-import { SourceRef } from './load';
+import { NotAnObject, SourceRef } from './load';
 
 /** Version of the JSON document written by `--json`. */
 export const PLAN_FORMAT_VERSION = 1;
@@ -38,6 +38,10 @@ export interface InputSummary {
   readonly skipped: Record<string, number>;
   /** YAML documents that are not Kubernetes objects (no kind): skipped. */
   readonly notObjects: number;
+  /** Of those, the mappings without a kind. */
+  readonly withoutKind: number;
+  /** The others (lists and scalars), with where they are and what they are: the first ten. */
+  readonly notObjectDocuments: NotAnObject[];
 }
 
 /** A PersistentVolume from the input. */

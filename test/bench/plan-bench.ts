@@ -172,7 +172,7 @@ if (what === 'js-yaml') {
   let last = '';
   const sink = (text) => { bytes += text.length; last = text; };
   const code = main(['plan', ...files], { stdout: sink, stderr: sink, cwd: process.cwd() });
-  const summary = (/^(Summary: .*)$/m.exec(last) || [])[1] || last.trim().split('\n').pop();
+  const summary = (/^(Summary: .*)$/m.exec(last) || [])[1] || last.trim().split('\\n').pop();
   detail = 'exit ' + code + ', ' + (bytes / 1e6).toFixed(1) + ' MB of text; ' + summary;
 }
 const ms = Number(process.hrtime.bigint() - start) / 1e6;

@@ -109,6 +109,8 @@ describe('input and output', () => {
       read: { StatefulSet: 1 },
       skipped: { ConfigMap: 2, Ingress: 1, Widget: 1 },
       notObjects: 1,
+      withoutKind: 1,
+      notObjectDocuments: [],
     });
     expect(json.statefulSets[0].name).toBe('solo');
   });
@@ -271,4 +273,11 @@ spec:
     expect(rows[1]).toContain('`odd-0.odd\\|svc.default.svc.cluster.local`');
     expect(rows[1]).toContain('claim data-odd-0 (1Gi\\|<br>rm -rf, ReadWriteOnce)');
   });
+});
+
+test('a list or scalar document beside objects is named in the skipped line', () => {
+  const text = `${fs.readFileSync(path.join(REFERENCE, 'zookeeper.yaml'), 'utf8')}\n---\n- a\n- b\n---\njust text\n`;
+  const { code, stdout } = run(['plan', '-'], FIXTURES, text);
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/  skipped: 2 YAML documents that are not a Kubernetes object \(<stdin>:\d+ is a list of 2 items; <stdin>:\d+ is a scalar \("just text"\)\)\n/);
 });
