@@ -30,9 +30,10 @@ export interface CliIo {
 export const USAGE = `Usage: cdk8s-stateful plan [options] [files or folders...]
 
 Reads Kubernetes manifests (default: ${DEFAULT_INPUT}/; folders are read recursively for *.yaml
-and *.yml; - reads standard input) and explains what each StatefulSet will do: pods in
-start order with their DNS names, the claims each pod creates and what satisfies them,
-disruption budgets and quorum, rolling updates, scale down, and problems found.
+and *.yml; - reads standard input; YAML 1.1, as kubectl reads it) and explains what each
+StatefulSet will do: pods in start order with their DNS names, the claims each pod creates and
+what satisfies them, disruption budgets and quorum, rolling updates, scale down, and problems
+found, including what the API server refuses.
 
 Options:
   --against PATH         compare with the manifests currently deployed (a file or folder,

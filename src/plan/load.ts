@@ -201,8 +201,9 @@ export function parseFile(file: string, text: string, objects: LoadedObject[], n
 
 function parseChunk(file: string, chunk: Chunk, objects: LoadedObject[], notObjects: NotAnObject[]): void {
   const lineCounter = new LineCounter();
-  // Merge keys (`<<: *base`) as kubectl reads them (YAML 1.1).
-  const docs = parseAllDocuments(chunk.text, { lineCounter, prettyErrors: true, merge: true });
+  // YAML 1.1, as kubectl reads manifests (sigs.k8s.io/yaml, after go-yaml v2): merge keys
+  // (`<<: *base`), yes/no/on/off as booleans, 0755 as an octal number.
+  const docs = parseAllDocuments(chunk.text, { lineCounter, prettyErrors: true, version: '1.1' });
   const list = Array.isArray(docs) ? docs : [docs];
   const lineAt = (offset: number) => lineCounter.linePos(offset).line + chunk.line;
   for (const doc of list) {

@@ -3,12 +3,21 @@
  */
 import { budgetSelection } from './disruption';
 import { formatLabels, formatSelector, obj, readSelector, str, strMap } from './k8s';
+import { LoadedObject } from './load';
 import { Problem } from './types';
-import { validateBudget } from './validate';
+import { validateBudget, validateStringMaps } from './validate';
 import { namespaceOf, ref, World } from './world';
 
 export function globalProblems(world: World): Problem[] {
   const problems: Problem[] = [];
+  // Values the API server cannot decode into its maps of strings.
+  const objects: LoadedObject[] = [...world.services, ...world.claims, ...world.volumes.map((v) => v.o), ...world.storageClasses];
+  for (const o of objects) {
+    const subject = o.kind === 'PersistentVolume' || o.kind === 'StorageClass' ? `${o.kind} ${o.name}` : ref(o.kind, o);
+    for (const r of validateStringMaps(o.kind, o.object)) {
+      problems.push({ severity: 'error', subject, message: `${r.message}: the API server refuses it`, fix: r.fix, refused: true, source: o.source });
+    }
+  }
   for (const s of world.services) {
     const spec = obj(s.object, 'spec');
     if (str(spec, 'type') === 'ExternalName') continue;

@@ -222,10 +222,6 @@ export function normalizeStorageClass(object: Obj): Obj {
   }
   setDefault(s, 'reclaimPolicy', 'Delete');
   setDefault(s, 'volumeBindingMode', 'Immediate');
-  if (isObj(s.parameters)) {
-    // Parameters are a map of strings: a number written without quotes is its text.
-    for (const [k, v] of Object.entries(s.parameters)) if (typeof v === 'number' || typeof v === 'boolean') s.parameters[k] = String(v);
-  }
   return (prune(s) as Obj | undefined) ?? {};
 }
 

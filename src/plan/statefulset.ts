@@ -4,7 +4,7 @@
  */
 import { BaseResolution, ClaimRequest, claimRequest, resolveClaim, VolumePool } from './claims';
 import { planDisruption } from './disruption';
-import { arr, formatLabels, formatSelector, int, isObj, listing, Obj, obj, parseQuantity, plural, readSelector, selectorIsEmpty, selectorIsValid, selectorMatches, str, strList, strMap } from './k8s';
+import { arr, formatLabels, formatSelector, int, isObj, listing, Obj, obj, parseQuantity, plural, readSelector, selectorIsEmpty, selectorIsValid, selectorMatches, str, strList, strMap, text } from './k8s';
 import { listSome, MAX_PODS, more } from './limits';
 import { LoadedObject } from './load';
 import { planGoverningService } from './services';
@@ -135,8 +135,8 @@ export function draftStatefulSet(o: LoadedObject, world: World, clusterDomain: s
   }
   for (const [key, names] of byReason) {
     const summary = key.split('\u0000')[1];
-    const text = names.length > 1 ? summary.replace('this claim', 'these claims').replace('the pod will', 'the pods will') : summary;
-    problem(summary.startsWith('nothing in the input') ? 'warning' : 'error', `claim${names.length > 1 ? 's' : ''} ${listSome(names)}: ${text}`);
+    const sentence = names.length > 1 ? summary.replace('this claim', 'these claims').replace('the pod will', 'the pods will') : summary;
+    problem(summary.startsWith('nothing in the input') ? 'warning' : 'error', `claim${names.length > 1 ? 's' : ''} ${listSome(names)}: ${sentence}`);
   }
 
   return {
@@ -224,7 +224,7 @@ export function toClaimPlan(c: ClaimDraft): ClaimPlan {
   return {
     template: c.template,
     name: c.name,
-    storage: storage === undefined || storage === null ? null : String(storage),
+    storage: storage === undefined || storage === null ? null : text(storage),
     accessModes: c.request.accessModes,
     storageClassName: c.request.storageClassName ?? null,
     inInput: c.inInput,

@@ -10,7 +10,7 @@
  * - `ValidateLabelSelector` in staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation;
  * - the JSON decoder, which refuses a number that is not an integer or does not fit in an int32.
  */
-import { isObj, Obj, obj, optObj } from './k8s';
+import { isObj, Obj, obj, optObj, text } from './k8s';
 
 /** A finding that makes the API server refuse the object. */
 export interface Refused {
@@ -87,10 +87,34 @@ function intOrPercent(parent: Obj, key: string, field: string, out: Refused[]): 
   return value === undefined ? undefined : { value, percent: false };
 }
 
+/**
+ * A map of strings (labels, annotations, matchLabels): the JSON decoder refuses a value that is
+ * not a string, such as an unquoted number or boolean (`version: 1`).
+ */
+function stringMap(parent: Obj, key: string, field: string, out: Refused[]): void {
+  if (!present(parent, key)) return;
+  const map = parent[key];
+  if (!isObj(map)) {
+    out.push({ field, message: `${field} is ${JSON.stringify(map)}, not a mapping of strings` });
+    return;
+  }
+  for (const [k, v] of Object.entries(map)) {
+    if (typeof v === 'string' || v === null) continue;
+    out.push({ field: `${field}.${k}`, message: `${field}.${k} is ${JSON.stringify(v)}, not a string`, fix: `quote it: ${k}: "${text(v)}"` });
+  }
+}
+
+/** The string maps of an object's metadata. */
+function metadataMaps(metadata: Obj, field: string, out: Refused[]): void {
+  stringMap(metadata, 'labels', `${field}.labels`, out);
+  stringMap(metadata, 'annotations', `${field}.annotations`, out);
+}
+
 const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
 /** `ValidateLabelSelector`: operators and their values. */
 function labelSelector(selector: Obj, field: string, out: Refused[]): void {
+  stringMap(selector, 'matchLabels', `${field}.matchLabels`, out);
   const expressions = selector.matchExpressions;
   if (!present(selector, 'matchExpressions')) return;
   if (!Array.isArray(expressions)) {
@@ -138,12 +162,14 @@ export function validateStatefulSet(object: Obj): Refused[] {
   const out: Refused[] = [];
   const nameProblem = statefulSetNameProblem(obj(object, 'metadata').name);
   if (nameProblem) out.push(nameProblem);
+  metadataMaps(obj(object, 'metadata'), 'metadata', out);
   const spec = obj(object, 'spec');
+  metadataMaps(obj(obj(spec, 'template'), 'metadata'), 'spec.template.metadata', out);
 
   // podManagementPolicy: "" and absent default to OrderedReady.
   const policy = spec.podManagementPolicy;
   if (present(spec, 'podManagementPolicy') && policy !== '' && policy !== 'OrderedReady' && policy !== 'Parallel') {
-    out.push({ field: 'spec.podManagementPolicy', message: `spec.podManagementPolicy "${String(policy)}" is not valid`, fix: 'use OrderedReady or Parallel' });
+    out.push({ field: 'spec.podManagementPolicy', message: `spec.podManagementPolicy "${text(policy)}" is not valid`, fix: 'use OrderedReady or Parallel' });
   }
 
   // updateStrategy: type "" and absent default to RollingUpdate.
@@ -172,7 +198,7 @@ export function validateStatefulSet(object: Obj): Refused[] {
       }
     }
   } else {
-    out.push({ field: 'spec.updateStrategy.type', message: `spec.updateStrategy.type "${String(type)}" is not valid`, fix: 'use RollingUpdate or OnDelete' });
+    out.push({ field: 'spec.updateStrategy.type', message: `spec.updateStrategy.type "${text(type)}" is not valid`, fix: 'use RollingUpdate or OnDelete' });
   }
 
   // persistentVolumeClaimRetentionPolicy: "" and absent default to Retain.
@@ -180,7 +206,7 @@ export function validateStatefulSet(object: Obj): Refused[] {
   for (const field of ['whenDeleted', 'whenScaled']) {
     const value = retention?.[field];
     if (retention && present(retention, field) && value !== '' && value !== 'Retain' && value !== 'Delete') {
-      out.push({ field: `spec.persistentVolumeClaimRetentionPolicy.${field}`, message: `spec.persistentVolumeClaimRetentionPolicy.${field} "${String(value)}" is not valid`, fix: 'use Retain or Delete' });
+      out.push({ field: `spec.persistentVolumeClaimRetentionPolicy.${field}`, message: `spec.persistentVolumeClaimRetentionPolicy.${field} "${text(value)}" is not valid`, fix: 'use Retain or Delete' });
     }
   }
 
@@ -208,7 +234,7 @@ export function validateStatefulSet(object: Obj): Refused[] {
   if (present(podSpec, 'restartPolicy') && restartPolicy !== '' && restartPolicy !== 'Always') {
     out.push({
       field: 'spec.template.spec.restartPolicy',
-      message: `spec.template.spec.restartPolicy "${String(restartPolicy)}" is not supported (a StatefulSet's pods must restart Always)`,
+      message: `spec.template.spec.restartPolicy "${text(restartPolicy)}" is not supported (a StatefulSet's pods must restart Always)`,
       fix: 'remove restartPolicy (it defaults to Always)',
     });
   }
@@ -222,11 +248,24 @@ export function validateStatefulSet(object: Obj): Refused[] {
   return out;
 }
 
+/**
+ * The maps of strings of the other kinds the plan reads (labels and annotations, a Service's
+ * selector, a StorageClass's parameters): the JSON decoder refuses a value that is not a string.
+ */
+export function validateStringMaps(kind: string, object: Obj): Refused[] {
+  const out: Refused[] = [];
+  metadataMaps(obj(object, 'metadata'), 'metadata', out);
+  if (kind === 'Service') stringMap(obj(object, 'spec'), 'selector', 'spec.selector', out);
+  if (kind === 'StorageClass') stringMap(object, 'parameters', 'parameters', out);
+  return out;
+}
+
 /** Create-time validation of a PodDisruptionBudget (`ValidatePodDisruptionBudgetSpec`). */
 export function validateBudget(object: Obj): Refused[] {
   const out: Refused[] = [];
   const name = obj(object, 'metadata').name;
   if (name === undefined || name === null || name === '') out.push({ field: 'metadata.name', message: 'metadata.name is missing' });
+  metadataMaps(obj(object, 'metadata'), 'metadata', out);
   const spec = obj(object, 'spec');
   if (present(spec, 'minAvailable') && present(spec, 'maxUnavailable')) {
     out.push({
@@ -241,7 +280,7 @@ export function validateBudget(object: Obj): Refused[] {
   if (selector) labelSelector(selector, 'spec.selector', out);
   const policy = spec.unhealthyPodEvictionPolicy;
   if (present(spec, 'unhealthyPodEvictionPolicy') && policy !== 'IfHealthyBudget' && policy !== 'AlwaysAllow') {
-    out.push({ field: 'spec.unhealthyPodEvictionPolicy', message: `spec.unhealthyPodEvictionPolicy "${String(policy)}" is not valid`, fix: 'use IfHealthyBudget or AlwaysAllow' });
+    out.push({ field: 'spec.unhealthyPodEvictionPolicy', message: `spec.unhealthyPodEvictionPolicy "${text(policy)}" is not valid`, fix: 'use IfHealthyBudget or AlwaysAllow' });
   }
   return out;
 }

@@ -45,6 +45,8 @@ export interface World {
   readonly claims: LoadedObject[];
   readonly classes: Map<string, StorageClassInfo>;
   readonly defaultClasses: StorageClassInfo[];
+  /** The StorageClass objects. */
+  readonly storageClasses: LoadedObject[];
   readonly workloads: Workload[];
   /** Services by `namespace/name`. */
   readonly serviceByName: Map<string, LoadedObject>;
@@ -94,6 +96,7 @@ export function index(objects: LoadedObject[]): World {
     claims: [],
     classes: new Map(),
     defaultClasses: [],
+    storageClasses: [],
     workloads: [],
     serviceByName: new Map(),
     claimByName: new Map(),
@@ -124,6 +127,7 @@ export function index(objects: LoadedObject[]): World {
           isDefault: DEFAULT_CLASS_ANNOTATIONS.some((a) => annotations[a] === 'true'),
         };
         world.classes.set(o.name, info);
+        world.storageClasses.push(o);
         break;
       }
       case 'StatefulSet':

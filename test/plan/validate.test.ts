@@ -133,3 +133,47 @@ describe.each([
     expect(code).toBe(1);
   });
 });
+
+describe('maps of strings hold strings: the JSON decoder refuses an unquoted number or boolean', () => {
+  test('a StatefulSet label, template label or matchLabels value', () => {
+    const { code, refused } = refusedOf(statefulSet((s) => {
+      s.metadata.labels = { version: 1 };
+      s.spec.template.metadata.labels.canary = true;
+      s.spec.selector.matchLabels.tier = 2;
+      s.spec.template.metadata.labels.tier = '2';
+    }));
+    expect(code).toBe(1);
+    expect(refused).toEqual([
+      'metadata.labels.version is 1, not a string: the API server refuses it',
+      'spec.template.metadata.labels.canary is true, not a string: the API server refuses it',
+      'spec.selector.matchLabels.tier is 2, not a string: the API server refuses it',
+    ]);
+  });
+
+  test('a StorageClass parameter, a Service selector, a claim annotation', () => {
+    const text = `apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: { name: fast }
+provisioner: ebs.csi.aws.com
+parameters: { type: gp3, iops: 3000 }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: db }
+spec: { clusterIP: None, selector: { app: db, shard: 1 } }
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: { name: extra, annotations: { backup: yes } }
+spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } }
+`;
+    const { code, refused } = refusedOf(text);
+    expect(code).toBe(1);
+    // kubectl reads YAML 1.1, where an unquoted yes is a boolean; so does the plan.
+    expect(refused).toEqual([
+      'spec.selector.shard is 1, not a string: the API server refuses it',
+      'metadata.annotations.backup is true, not a string: the API server refuses it',
+      'parameters.iops is 3000, not a string: the API server refuses it',
+    ]);
+  });
+});
