@@ -15,6 +15,16 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// main() reports its own failures; anything else that escapes is reported on one line too, and
+// exits 2 (never 1, which means "refused", and never with a stack trace).
+process.on('uncaughtException', (e) => {
+  try {
+    process.stderr.write(`cdk8s-stateful plan: error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`.replace(/\n(?!$)/g, ' '));
+  } finally {
+    process.exit(2);
+  }
+});
+
 process.exitCode = main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
