@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ContainerSecurityOptions, EnvVariable, LinuxCapability, PodVolume } from './container';
 import { JmxExporterAgent, JmxExporterAgentSource } from './jmx-exporter-agent';
 import { AlertSeverity, Scrape } from './monitoring';
+import { ClientAccessOptions, INetworkPeer, NetworkAccess, NetworkAccessKind, NetworkPeer, PortRole } from './network-policy';
 import { createDisruptionBudget } from './private/disruption-budget';
 import { defaultSelectorLabels, mergeLabels, RACK_LABEL, rackStatefulSetName } from './private/identity';
 import { describeChildWorkload, podsUp } from './private/monitoring';
@@ -354,6 +355,11 @@ export interface CassandraRingProps extends StatefulWorkloadOptions {
  * Never go below the keyspaces' replication factor or below `seedCount` (refused at synth time).
  * After adding nodes, run `nodetool cleanup` on the old ones.
  *
+ * Network: a NetworkPolicy `<name>` (`networkPolicy`) lets only the ring's own nodes reach the
+ * gossip ports 7000 and 7001 and JMX on 7199 (`nodetool` in a pod reaches its own node); the CQL
+ * port 9042 is reachable by the clients declared with `allowClientsFrom` (or
+ * `networkPolicy.clients`), and by any source while none is declared.
+ *
  * Racks: with `racks`, the ring is one StatefulApp per rack (StatefulSet `<name>-<rack>`), each
  * pinned to its zone by required node affinity on `topology.kubernetes.io/zone` and telling its
  * nodes their rack in `CASSANDRA_RACK`. The official image's entrypoint writes `CASSANDRA_DC` and
@@ -373,7 +379,7 @@ export interface CassandraRingProps extends StatefulWorkloadOptions {
  * replicas afterwards. Scale a rack down like a ring, from its highest ordinal, one node at a
  * time, and keep the racks the same size.
  */
-export class CassandraRing extends Construct {
+export class CassandraRing extends Construct implements INetworkPeer {
   /**
    * The StatefulApp that holds the ring's Services, StatefulSet, claims and budget; with `racks`,
    * the first rack's app, which holds the Services (see `apps` for every rack).
@@ -531,10 +537,14 @@ export class CassandraRing extends Construct {
         // visible when the ring grows.
         disruptionBudget: DisruptionBudget.maxUnavailable(1),
         terminationGracePeriod: Duration.minutes(30),
+        networkPolicy: NetworkAccess.restricted(),
       }),
       // Cassandra bootstraps one node at a time.
       podManagementPolicy: kplus.PodManagementPolicy.ORDERED_READY,
       servicePorts: [{ name: 'cql', port: CQL_PORT }],
+      // Gossip and streaming (plain and TLS) are between nodes; JMX (nodetool) is administration,
+      // which nodetool reaches inside the pod.
+      portRoles: { 'intra-node': PortRole.PEER, 'tls-intra-node': PortRole.PEER, 'jmx': PortRole.PEER },
       publishNotReadyAddresses: true,
       container: {
         image: props.image ?? 'cassandra:4.1',
@@ -596,6 +606,8 @@ export class CassandraRing extends Construct {
           disruptionBudget: DisruptionBudget.none(),
           // Every rack's pods are scraped by the first rack's monitor, which selects the whole ring.
           metrics: metrics && i > 0 ? { ...metrics, scrape: Scrape.none() } : metrics,
+          // The first rack's NetworkPolicy, named after the ring, selects the whole ring, like its Services.
+          networkPolicy: i === 0 ? ringPolicy(props.networkPolicy, name) : NetworkAccess.unrestricted(),
         }));
       });
       this.app = this.apps[0];
@@ -645,6 +657,26 @@ export class CassandraRing extends Construct {
     if (props.metrics?.alerts) {
       this.addAlerts();
     }
+  }
+
+  /** The ring's NetworkPolicy (on the first rack's app, selecting every rack), unless `networkPolicy` is `NetworkAccess.unrestricted()`. */
+  public get networkPolicy(): ApiObject | undefined {
+    return this.app.networkPolicy;
+  }
+
+  /**
+   * Lets a client reach the CQL port (and any other client port) through the ring's
+   * NetworkPolicy, e.g. the application that uses the ring, or `NetworkPeer.workload(deployment)`
+   * for a cdk8s-plus workload. Once a client is declared, no other source reaches the CQL port.
+   * Refused when `networkPolicy` is `NetworkAccess.unrestricted()` and for the gossip and JMX ports.
+   */
+  public allowClientsFrom(peer: INetworkPeer, options: ClientAccessOptions = {}): void {
+    this.app.allowClientsFrom(peer, options);
+  }
+
+  /** The ring's nodes (every rack), as a source or destination of another app's NetworkPolicy. */
+  public toNetworkPeer(): NetworkPeer {
+    return this.app.toNetworkPeer();
   }
 
   /**
@@ -950,3 +982,11 @@ const JMX_EXPORTER_CONFIG = [
   '    name: cassandra_failuredetector_$1',
   '',
 ].join('\n');
+
+/** The ring's policy for its first rack's app: named after the ring unless it is given a name. */
+function ringPolicy(given: NetworkAccess | undefined, ring: string): NetworkAccess {
+  if (given instanceof NetworkAccess && given.kind === NetworkAccessKind.UNRESTRICTED) return given;
+  // Anything else is checked by the app, as for a ring without racks.
+  if (!(given instanceof NetworkAccess)) return given ?? NetworkAccess.restricted({ name: ring });
+  return NetworkAccess.restricted({ ...given.options, name: given.options?.name ?? ring });
+}

@@ -5,6 +5,7 @@ export * from './object-metadata';
 export * from './probe';
 export * from './scheduling';
 export * from './monitoring';
+export * from './network-policy';
 export * from './workload-options';
 export * from './stateful-app';
 export * from './storage-class';

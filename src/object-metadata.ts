@@ -83,6 +83,13 @@ export interface WorkloadMetadataOptions {
   readonly monitoring?: ObjectMetadataOptions;
 
   /**
+   * The NetworkPolicy (`networkPolicy`).
+   *
+   * @default - none
+   */
+  readonly networkPolicy?: ObjectMetadataOptions;
+
+  /**
    * Every volume claim template, and the claims a claim's `expandTo` declares. The StatefulSet
    * copies a template's labels and annotations to the claims it creates. Claim templates cannot
    * change once the StatefulSet exists: choose these when the app is first deployed (a later

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { ContainerProps, PodVolume, PodVolumeKind, SidecarProps, VolumeMountOptions } from './container';
 import { GitOps } from './gitops';
 import { AlertRule, ScrapeKind } from './monitoring';
+import { ClientAccessOptions, INetworkPeer, NetworkPeer, NetworkPolicyOptions, PortRole } from './network-policy';
 import { ObjectMetadataOptions, WorkloadMetadataOptions } from './object-metadata';
 import { AppMonitoring, resolveMetrics, ResolvedMetrics, SCRAPE_ANNOTATIONS } from './private/app-monitoring';
 import { createDisruptionBudget } from './private/disruption-budget';
@@ -16,6 +17,7 @@ import {
   DEFAULT_CLUSTER_DOMAIN, defaultSelectorLabels, effectiveNamespace, Identity, mergeLabels,
 } from './private/identity';
 import { workloadKindOf } from './private/monitoring';
+import { AppNetworkPolicy, AppPort, AppService, checkNetworkAccess, checkPortRoles } from './private/network-policy';
 import {
   allMounts, checkContainer, checkEnvName, checkResources, ContainerState, containerVolumeName, DEFAULT_RESOURCES, ownVolumes,
   renderContainer, sizeBytes, sizeQuantity,
@@ -251,11 +253,24 @@ export interface StatefulAppProps extends StatefulWorkloadOptions {
    * @default true
    */
   readonly createHeadlessService?: boolean;
+
+  /**
+   * What a named container port (of the main container or a sidecar) is for, once the app has a
+   * NetworkPolicy (`networkPolicy`): `PortRole.PEER` for replication, gossip, elections or
+   * administration, which only the app's own pods may reach; `PortRole.CLIENT` (every port not
+   * given) for clients. Marking a port `PEER` gives the app its NetworkPolicy unless
+   * `networkPolicy` says otherwise, and keeps the port off the default client Service. The metrics
+   * port takes its access from `networkPolicy.monitoring` and is not marked here.
+   *
+   * @default - every port is a client port
+   */
+  readonly portRoles?: { [portName: string]: PortRole };
 }
 
 /** The objects of an app that take their own labels and annotations (`objectMetadata`). */
 const METADATA_PARTS: Array<keyof WorkloadMetadataOptions> = [
-  'statefulSet', 'headlessService', 'clientService', 'disruptionBudget', 'configMap', 'volumeClaims',
+  'statefulSet', 'headlessService', 'clientService', 'disruptionBudget', 'configMap', 'serviceAccount', 'monitoring', 'networkPolicy',
+  'volumeClaims',
 ];
 
 /**
@@ -305,7 +320,7 @@ interface ConfigFile {
  *   etcd.podNames.map((pod, i) => `${pod}=http://${etcd.podDnsNames[i]}:2380`).join(',')));
  * ```
  */
-export class StatefulApp extends Construct {
+export class StatefulApp extends Construct implements INetworkPeer {
   /** Name of the StatefulSet. */
   public readonly name: string;
   /** Name of the governing headless Service. */
@@ -377,6 +392,8 @@ export class StatefulApp extends Construct {
   private readonly metrics?: ResolvedMetrics;
   private readonly monitoring?: AppMonitoring;
   private budgetAllows?: number;
+  private policy?: AppNetworkPolicy;
+  private clientServicePorts: kplus.ServicePort[] = [];
 
   constructor(scope: Construct, id: string, props: StatefulAppProps) {
     super(scope, id);
@@ -494,8 +511,10 @@ export class StatefulApp extends Construct {
       if (this.clientServiceName === this.serviceName) {
         throw invalid(errors, 'clientService.name', this.clientServiceName, `must differ from the headless Service name (serviceName "${this.serviceName}")`);
       }
-      // The metrics port stays off the client Service: a ServiceMonitor scrapes each pod once.
-      const ports = cs.ports ?? this.servicePorts.filter(p => this.metrics === undefined || p.name !== this.metrics.portName);
+      // The metrics port stays off the client Service (a ServiceMonitor scrapes each pod once), and
+      // so do peer ports (only the app's own pods use them).
+      const ports = cs.ports ?? this.servicePorts.filter(p => (this.metrics === undefined || p.name !== this.metrics.portName)
+        && (p.name === undefined || props.portRoles?.[p.name] !== PortRole.PEER));
       if (this.metrics?.scrape.kind === ScrapeKind.SERVICE_MONITOR && cs.ports?.some(p => p.name === this.metrics!.portName)) {
         throw invalid(errors, 'clientService.ports', this.metrics.portName,
           'is the metrics port, which the ServiceMonitor scrapes through the headless Service; on the client Service as well, '
@@ -507,6 +526,7 @@ export class StatefulApp extends Construct {
           : 'give at least one port (the main container has no named ports to default to)');
       }
       this.checkServicePorts('clientService.ports', ports);
+      this.clientServicePorts = ports;
       this.clientService = new k8s.KubeService(this, 'ClientService', {
         metadata: this.metadata(this.clientServiceName, 'clientService'),
         spec: {
@@ -561,6 +581,23 @@ export class StatefulApp extends Construct {
       }, this.metrics);
       this.metricsMonitor = this.monitoring.monitor;
       this.prometheusRule = this.monitoring.rule;
+    }
+
+    // the NetworkPolicy: asked for, or implied by ports only the app's own pods may reach
+    checkPortRoles(errors, props.portRoles);
+    if (this.metrics && props.portRoles?.[this.metrics.portName] !== undefined) {
+      throw invalid(errors, `portRoles[${JSON.stringify(this.metrics.portName)}]`, props.portRoles[this.metrics.portName],
+        'is the metrics port: who may reach it is networkPolicy.monitoring; leave it out of portRoles');
+    }
+    const policyOptions = props.networkPolicy !== undefined ? checkNetworkAccess(errors, props.networkPolicy)
+      : Object.values(props.portRoles ?? {}).includes(PortRole.PEER) ? {} : undefined;
+    if (policyOptions?.monitoring !== undefined && policyOptions.monitoring.length > 0 && !this.metrics) {
+      const n = policyOptions.monitoring.length;
+      throw invalid(errors, 'networkPolicy.monitoring', `${n} source${n === 1 ? '' : 's'}`,
+        'the app has no metrics port; give metrics, or leave networkPolicy.monitoring out');
+    }
+    if (policyOptions !== undefined) {
+      this.policy = this.createNetworkPolicy(policyOptions);
     }
     this.node.addValidation({ validate: () => this.validateLate() });
   }
@@ -640,6 +677,38 @@ export class StatefulApp extends Construct {
     }
     checkAnnotations(this.errors, 'pod annotation', { [key]: value });
     this.extraPodAnnotations[key] = value;
+  }
+
+  /**
+   * Lets a client reach the app's client ports (all of them, or `options.ports`) through the
+   * app's NetworkPolicy; an app without one gets it now (`NetworkAccess.restricted()`), unless its
+   * `networkPolicy` is `NetworkAccess.unrestricted()`. Once a client port has a declared client, no
+   * other source reaches it. Refused for ports the app does not have, peer ports and the metrics
+   * port.
+   *
+   * @param peer the client: a construct of this library, `NetworkPeer.workload(...)` for a
+   * cdk8s-plus workload, pods, namespaces or a CIDR
+   */
+  public allowClientsFrom(peer: INetworkPeer, options: ClientAccessOptions = {}): void {
+    if (!this.policy) {
+      if (this.props.networkPolicy !== undefined) {
+        throw invalid(this.errors, 'networkPolicy', 'NetworkAccess.unrestricted()',
+          'allowClientsFrom declares a client of the app\'s NetworkPolicy, but the app has none, so every source reaches it already; '
+          + 'give networkPolicy: NetworkAccess.restricted() to let only the declared clients in');
+      }
+      this.policy = this.createNetworkPolicy({});
+    }
+    this.policy.addClient(peer, options, 'allowClientsFrom');
+  }
+
+  /** The app's pods, as a source or destination of another app's NetworkPolicy. */
+  public toNetworkPeer(): NetworkPeer {
+    return NetworkPeer.podsInNamespace(this.selectorLabels, this.namespace);
+  }
+
+  /** The NetworkPolicy, if the app has one. */
+  public get networkPolicy(): ApiObject | undefined {
+    return this.policy?.object;
   }
 
   /**
@@ -854,6 +923,7 @@ export class StatefulApp extends Construct {
       check('statefulSet', 'StatefulSet', 'the StatefulSet');
       check('disruptionBudget', 'PodDisruptionBudget', 'the PodDisruptionBudget');
       check('configMap', 'ConfigMap', 'the ConfigMap');
+      check('networkPolicy', 'NetworkPolicy', 'the NetworkPolicy');
       check('volumeClaims', 'PersistentVolumeClaim', 'the claims');
     }
     // Claims declared by expandTo always carry keep annotations.
@@ -962,6 +1032,13 @@ export class StatefulApp extends Construct {
   /** What can only be checked once everything has been added: runs at synthesis. */
   private validateLate(): string[] {
     const all = [this.main, ...this.sidecars, ...this.initContainers];
+    const portNames = new Set([this.main, ...this.sidecars].flatMap(c => (c.props.ports ?? []).map(p => p.name)));
+    const unknownRole = Object.keys(this.props.portRoles ?? {}).find(n => !portNames.has(n));
+    if (unknownRole !== undefined) {
+      throw invalid(this.errors, 'portRoles', unknownRole,
+        `is not the name of a port of the main container or a sidecar (ports: ${[...portNames].filter(n => n !== undefined).join(', ') || 'none named'})`);
+    }
+    this.policy?.validate();
     const mounted = new Set(all.flatMap(c => c.claimMounts.map(m => m.claim)));
     const unmounted = this.volumeClaims.find(c => !mounted.has(c.name));
     if (unmounted !== undefined) {
@@ -1270,6 +1347,45 @@ export class StatefulApp extends Construct {
         `Service port ${clash.name ?? '(unnamed)'} has the number of the metrics port; name it '${m.portName}' or leave it out`);
     }
     return [...ports, { name: m.portName, port: m.port }];
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // NetworkPolicy
+
+  private createNetworkPolicy(options: NetworkPolicyOptions): AppNetworkPolicy {
+    return new AppNetworkPolicy({
+      scope: this,
+      errors: this.errors,
+      name: this.name,
+      namespace: this.namespace,
+      selectorLabels: this.selectorLabels,
+      ports: () => this.appPorts(),
+      services: () => this.appServices(),
+      scraped: this.metrics !== undefined && this.metrics.scrape.kind !== ScrapeKind.NONE,
+      metadata: n => this.metadata(n, 'networkPolicy'),
+    }, options);
+  }
+
+  /** The ports of the main container and the sidecars, with what each is for. */
+  private appPorts(): AppPort[] {
+    const roles = this.props.portRoles ?? {};
+    return [this.main, ...this.sidecars].flatMap(c => (c.props.ports ?? []).map((p): AppPort => {
+      const protocol = p.protocol ?? kplus.Protocol.TCP;
+      const isMetrics = this.metrics !== undefined && p.number === this.metrics.port && protocol === kplus.Protocol.TCP;
+      return {
+        number: p.number,
+        name: p.name,
+        protocol,
+        use: isMetrics ? 'metrics' : p.name !== undefined && roles[p.name] === PortRole.PEER ? 'peer' : 'client',
+      };
+    }));
+  }
+
+  private appServices(): AppService[] {
+    return [
+      ...(this.headlessService ? [{ field: 'servicePorts', name: this.serviceName, forClients: false, ports: this.servicePorts }] : []),
+      ...(this.clientService ? [{ field: 'clientService.ports', name: this.clientServiceName!, forClients: true, ports: this.clientServicePorts }] : []),
+    ];
   }
 
   // ---------------------------------------------------------------------------------------------

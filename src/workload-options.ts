@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { ContainerSecurityOptions } from './container';
 import { GitOps } from './gitops';
 import { MetricsOptions } from './monitoring';
+import { NetworkAccess } from './network-policy';
 import { WorkloadMetadataOptions } from './object-metadata';
 import { NodeSelectorTerm, PreferredNodeSelectorTerm, Toleration, TopologySpread } from './scheduling';
 import { IStorageClass } from './storage-class';
@@ -496,4 +497,19 @@ export interface StatefulWorkloadOptions {
    * @default - no metrics endpoint, scrape configuration or alerts
    */
   readonly metrics?: MetricsOptions;
+
+  /**
+   * Who can reach the pods: a NetworkPolicy derived from the app's ports and selector labels
+   * (`NetworkAccess.restricted({...})`), or none (`NetworkAccess.unrestricted()`). With a policy,
+   * the app's own pods reach every port of each other, peer ports (`PortRole.PEER`: ZooKeeper's
+   * 2888 and 3888, Cassandra's 7000, 7001 and 7199) are reachable by them alone, client ports by the
+   * declared clients (`clients`, `allowClientsFrom`) or, while none is declared, by any source, and
+   * the metrics port by the declared `monitoring` sources or any source. See
+   * docs/network-policy.md.
+   *
+   * @default - a ZooKeeperEnsemble and a CassandraRing: `NetworkAccess.restricted()`; a StatefulApp:
+   * `NetworkAccess.restricted()` when it marks a port `PortRole.PEER` (`portRoles`) or declares a
+   * client (`allowClientsFrom`), no NetworkPolicy otherwise
+   */
+  readonly networkPolicy?: NetworkAccess;
 }

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ContainerProps, EnvVariable } from './container';
 import { AlertSeverity } from './monitoring';
+import { ClientAccessOptions, INetworkPeer, NetworkAccess, NetworkPeer, PortRole } from './network-policy';
 import { quorumOf, serviceDnsName, toleratedFailures } from './private/identity';
 import { alternation, describeChildWorkload, matchers, podsUp } from './private/monitoring';
 import { sizeBytes } from './private/render-container';
@@ -292,7 +293,10 @@ const DEFAULT_RESOURCES: kplus.ContainerResources = {
  *   ensemble tolerates (default maxUnavailable 1);
  * - a StatefulSet with OrderedReady pod management, rolling updates, anti-affinity across nodes,
  *   readiness and liveness probes based on ZooKeeper's `ruok` command, a non-root pod (user, group
- *   and fsGroup 1000) and a 10Gi data claim `datadir` per server.
+ *   and fsGroup 1000) and a 10Gi data claim `datadir` per server;
+ * - a NetworkPolicy `<name>` (`networkPolicy`): the quorum and election ports 2888 and 3888 are
+ *   reachable by the servers alone; the client port 2181 by the clients declared with
+ *   `allowClientsFrom` (or `networkPolicy.clients`), and by any source while none is declared.
  *
  * Two images are supported (`image`): the official image (default), configured by a generated
  * `zoo.cfg` in a ConfigMap plus a `myid` written at start from the pod's ordinal (ordinal + 1);
@@ -328,7 +332,7 @@ const DEFAULT_RESOURCES: kplus.ContainerResources = {
  * Use `connectString` for clients and `serverAddresses` for tools that need every server; `zooCfg`
  * and `myidScript` are the exact texts the servers get. See `docs/zookeeper-ensemble.md`.
  */
-export class ZooKeeperEnsemble extends Construct {
+export class ZooKeeperEnsemble extends Construct implements INetworkPeer {
   /** The stateful app: headless Service, client Service, disruption budget and StatefulSet. */
   public readonly app: StatefulApp;
   /** The image and how it is configured. */
@@ -546,6 +550,7 @@ export class ZooKeeperEnsemble extends Construct {
         // root); the tutorial image expects runAsUser 1000. Both own their files as uid/gid 1000.
         podSecurity: { user: ZOOKEEPER_UID, group: ZOOKEEPER_UID, fsGroup: ZOOKEEPER_UID },
         spreadAcrossNodes: Spreading.REQUIRED,
+        networkPolicy: NetworkAccess.restricted(),
       }),
       container,
       volumeClaims: [{ name: DATA_CLAIM, size: props.storageSize ?? Size.gibibytes(10), expandTo: props.storageExpandTo, mountPath: DATA_MOUNT }],
@@ -553,6 +558,8 @@ export class ZooKeeperEnsemble extends Construct {
         { name: 'server', port: this.serverPort },
         { name: 'leader-election', port: this.electionPort },
       ],
+      // Followers reach the leader on the server port, every server the others on the election port.
+      portRoles: { 'server': PortRole.PEER, 'leader-election': PortRole.PEER },
       publishNotReadyAddresses: true,
       podManagementPolicy: kplus.PodManagementPolicy.ORDERED_READY,
       // The budget is checked against the quorum, by the app.
@@ -589,6 +596,26 @@ export class ZooKeeperEnsemble extends Construct {
   /** The ConfigMap with `zoo.cfg` and `logback.xml` (official image only). */
   public get configMap(): ApiObject | undefined {
     return this.app.configMap;
+  }
+
+  /** The NetworkPolicy, unless `networkPolicy` is `NetworkAccess.unrestricted()`. */
+  public get networkPolicy(): ApiObject | undefined {
+    return this.app.networkPolicy;
+  }
+
+  /**
+   * Lets a client reach the client port through the ensemble's NetworkPolicy (e.g. a Kafka
+   * StatefulApp, or `NetworkPeer.workload(deployment)` for a cdk8s-plus workload). Once a client
+   * is declared, no other source reaches the client port. Refused when `networkPolicy` is
+   * `NetworkAccess.unrestricted()` and for the server and election ports.
+   */
+  public allowClientsFrom(peer: INetworkPeer, options: ClientAccessOptions = {}): void {
+    this.app.allowClientsFrom(peer, options);
+  }
+
+  /** The ensemble's servers, as a source or destination of another app's NetworkPolicy. */
+  public toNetworkPeer(): NetworkPeer {
+    return this.app.toNetworkPeer();
   }
 
   /**

@@ -38,6 +38,8 @@ describe('CassandraRing with racks: defaults', () => {
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Service/cassandra',
       'StatefulSet/cassandra-rack-a',
+      // the ring's one NetworkPolicy, made by the first rack's app, selects every rack
+      'NetworkPolicy/cassandra',
       'StatefulSet/cassandra-rack-b',
       'StatefulSet/cassandra-rack-c',
       'PodDisruptionBudget/cassandra-pdb',
@@ -147,6 +149,7 @@ describe('CassandraRing with racks: customised', () => {
       'Service/events-client',
       'ServiceAccount/events',
       'StatefulSet/events-a',
+      'NetworkPolicy/events',
       'StatefulSet/events-b',
       'StatefulSet/events-c',
       'PodDisruptionBudget/events-pdb',

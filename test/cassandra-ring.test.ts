@@ -26,7 +26,7 @@ describe('CassandraRing defaults', () => {
     const { chart, ring } = build();
     const objects = synth(chart);
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Service/cassandra', 'StatefulSet/cassandra', 'PodDisruptionBudget/cassandra-pdb',
+      'Service/cassandra', 'StatefulSet/cassandra', 'PodDisruptionBudget/cassandra-pdb', 'NetworkPolicy/cassandra',
     ]);
 
     // one StatefulApp holds everything
@@ -225,7 +225,7 @@ describe('CassandraRing customised', () => {
     });
     const objects = synth(chart);
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Service/ring-nodes', 'StatefulSet/ring', 'PodDisruptionBudget/ring-budget',
+      'Service/ring-nodes', 'StatefulSet/ring', 'PodDisruptionBudget/ring-budget', 'NetworkPolicy/ring',
     ]);
     for (const o of objects) {
       expect(o.metadata.namespace).toBe('db');
@@ -309,7 +309,7 @@ describe('CassandraRing customised', () => {
     const ring = new CassandraRing(chart, 'cassandra', { storageClass: fast, storageSize: Size.gibibytes(50) });
     const objects = synth(chart);
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'StorageClass/fast', 'Service/cassandra', 'StatefulSet/cassandra', 'PodDisruptionBudget/cassandra-pdb',
+      'StorageClass/fast', 'Service/cassandra', 'StatefulSet/cassandra', 'PodDisruptionBudget/cassandra-pdb', 'NetworkPolicy/cassandra',
     ]);
     expect(find(objects, 'StorageClass', 'fast').metadata.namespace).toBeUndefined();
     expect(find(objects, 'StatefulSet', 'cassandra').spec.volumeClaimTemplates).toEqual([{
@@ -325,7 +325,7 @@ describe('CassandraRing customised', () => {
     const chart = freshChart();
     const ring = new CassandraRing(chart, 'cassandra', { storageClass: StorageClass.fromStorageClassName('premium-rwo') });
     const objects = synth(chart);
-    expect(objects.map(o => o.kind)).toEqual(['Service', 'StatefulSet', 'PodDisruptionBudget']);
+    expect(objects.map(o => o.kind)).toEqual(['Service', 'StatefulSet', 'PodDisruptionBudget', 'NetworkPolicy']);
     expect(find(objects, 'StatefulSet').spec.volumeClaimTemplates[0].spec.storageClassName).toBe('premium-rwo');
     expect(ring.app.claimStorageClassName('cassandra-data')).toBe('premium-rwo');
   });

@@ -105,6 +105,7 @@ describe('GitOps presets', () => {
       'ConfigMap/zk-config': { [SYNC_WAVE]: '-1' },
       'StatefulSet/zk': { [SYNC_WAVE]: '0' },
       'PodDisruptionBudget/zk-pdb': { [SYNC_WAVE]: '1' },
+      'NetworkPolicy/zk': { [SYNC_WAVE]: '1' },
     });
     expect(findObject(objects, 'StatefulSet', 'zk').spec.volumeClaimTemplates[0].metadata.annotations).toEqual(KEEP_ARGO);
     expect(findObject(objects, 'StatefulSet', 'cassandra').spec.volumeClaimTemplates[0].metadata.annotations).toEqual(KEEP_FLUX);

@@ -1,7 +1,7 @@
 import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  CassandraRing, HostPathVolumeSet, StatefulApp, StatefulAppProps, StorageClass, VolumePaths, ZooKeeperEnsemble,
+  CassandraRing, HostPathVolumeSet, PortRole, Scrape, StatefulApp, StatefulAppProps, StorageClass, VolumePaths, ZooKeeperEnsemble,
 } from '../src';
 import { findObject, freshChart, synthValidated as synth, toYaml } from './util/synth';
 
@@ -87,6 +87,31 @@ describe('labels and annotations of the objects of a StatefulApp', () => {
     expect(toYaml(objects)).toMatchSnapshot();
   });
 
+  test('the ServiceAccount, the monitoring objects and the NetworkPolicy take their own labels and annotations', () => {
+    const chart = freshChart();
+    app(chart, {
+      container: {
+        image: 'registry.example.com/db:1.0',
+        ports: [{ number: 5432, name: 'sql' }, { number: 9187, name: 'metrics' }, { number: 5433, name: 'replication' }],
+      },
+      portRoles: { replication: PortRole.PEER },
+      createServiceAccount: true,
+      metrics: { scrape: Scrape.podMonitor(), alerts: {} },
+      objectMetadata: {
+        serviceAccount: { annotations: { 'example.com/role': 'db' } },
+        monitoring: { labels: { release: 'prometheus' } },
+        networkPolicy: { annotations: { 'example.com/reviewed': 'yes' } },
+      },
+    });
+    const objects = synth(chart);
+    expect(findObject(objects, 'ServiceAccount').metadata.annotations).toEqual({ 'example.com/role': 'db' });
+    expect(findObject(objects, 'PodMonitor').metadata.labels).toEqual({ 'app.kubernetes.io/name': 'db', 'release': 'prometheus' });
+    expect(findObject(objects, 'PrometheusRule').metadata.labels).toEqual({ 'app.kubernetes.io/name': 'db', 'release': 'prometheus' });
+    expect(findObject(objects, 'NetworkPolicy').metadata).toEqual({
+      name: 'db', labels: { 'app.kubernetes.io/name': 'db' }, annotations: { 'example.com/reviewed': 'yes' },
+    });
+  });
+
   test('the patterns take the same options', () => {
     const chart = freshChart();
     new ZooKeeperEnsemble(chart, 'zk', {
@@ -137,7 +162,7 @@ describe('labels and annotations of the objects of a StatefulApp', () => {
         'test/db: invalid selectorLabels["app"] "a b": must be a label value'],
       ['an object the app does not make', { objectMetadata: { ingress: { labels: {} } } as any },
         'test/db: invalid objectMetadata "ingress": is not an object of the app; give one of statefulSet, headlessService, clientService, '
-        + 'disruptionBudget, configMap, volumeClaims'],
+        + 'disruptionBudget, configMap, serviceAccount, monitoring, networkPolicy, volumeClaims'],
       ['labels that are not a map', { labels: ['team=orders'] as any },
         'test/db: invalid labels ["team=orders"]: must be a map of label names to values'],
     ];

@@ -193,7 +193,7 @@ const CHECKS: Array<[keyof StatefulWorkloadOptions, (r: Rendered) => void]> = [
   ['gitOps', r => {
     const wave = (o: any) => o.metadata.annotations?.['argocd.argoproj.io/sync-wave'];
     expect(r.objects.map(o => [o.kind, wave(o)])).toEqual(r.objects.map(o => [o.kind, {
-      Service: '-1', ConfigMap: '-1', StatefulSet: '0', PodDisruptionBudget: '1',
+      Service: '-1', ConfigMap: '-1', StatefulSet: '0', PodDisruptionBudget: '1', NetworkPolicy: '1',
     }[o.kind as string]]));
     expect(r.sts.spec.volumeClaimTemplates[0].metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' });
   }],

@@ -72,7 +72,7 @@ describe('ZooKeeperEnsemble defaults (official image)', () => {
     const { chart, zk } = build();
     const objects = synth(chart);
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Service/zk-hs', 'Service/zk-cs', 'ConfigMap/zk-config', 'StatefulSet/zk', 'PodDisruptionBudget/zk-pdb',
+      'Service/zk-hs', 'Service/zk-cs', 'ConfigMap/zk-config', 'StatefulSet/zk', 'PodDisruptionBudget/zk-pdb', 'NetworkPolicy/zk',
     ]);
     const selector = { 'app.kubernetes.io/name': 'zk' };
 
@@ -197,7 +197,7 @@ describe('ZooKeeperEnsemble defaults (official image)', () => {
   test('the chart namespace reaches every object, the DNS names and the connect string', () => {
     const { chart, zk } = build({}, { namespace: 'coord' });
     const objects = synth(chart);
-    expect(objects.map(o => o.metadata.namespace)).toEqual(['coord', 'coord', 'coord', 'coord', 'coord']);
+    expect(objects.map(o => o.metadata.namespace)).toEqual(['coord', 'coord', 'coord', 'coord', 'coord', 'coord']);
     expect(zk.connectString).toBe('zk-cs.coord.svc.cluster.local:2181');
     expect(zk.zooCfg).toContain('server.1=zk-0.zk-hs.coord.svc.cluster.local:2888:3888\n');
   });
@@ -333,6 +333,7 @@ describe('ZooKeeperEnsemble customised', () => {
     const objects = synth(chart);
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Service/coord-peers', 'Service/coord-client', 'ConfigMap/coord-zoo-cfg', 'StatefulSet/coord', 'PodDisruptionBudget/coord-budget',
+      'NetworkPolicy/coord',
     ]);
     for (const o of objects) {
       expect(o.metadata.namespace).toBe('infra');

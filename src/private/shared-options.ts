@@ -41,6 +41,7 @@ const SHARED_OPTIONS: Record<keyof StatefulWorkloadOptions, true> = {
   createServiceAccount: true,
   automountServiceAccountToken: true,
   metrics: true,
+  networkPolicy: true,
 };
 
 /** Names of the shared options. */
