@@ -1,6 +1,6 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CassandraRing, JmxExporterAgent, Scrape } from 'cdk8s-stateful';
+import { CassandraRing, JmxExporterAgent, NetworkAccess, NetworkPeer, Scrape } from 'cdk8s-stateful';
 
 /**
  * A Cassandra ring of three nodes of the official image, monitored by a Prometheus Operator: the
@@ -25,6 +25,8 @@ export class CassandraMonitoringChart extends Chart {
         alerts: { labels: { release: 'kube-prometheus-stack' } },
       },
       metricsAgent: JmxExporterAgent.fromMavenCentral('1.0.1'),
+      // Prometheus (kube-prometheus-stack in the namespace monitoring) alone scrapes the metrics port.
+      networkPolicy: NetworkAccess.restricted({ monitoring: [NetworkPeer.namespace('monitoring')] }),
     });
   }
 }

@@ -1,7 +1,7 @@
 import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import { ImagePullPolicy } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { CassandraRing, ContainerProbe, LinuxCapability, StorageClass, VolumeBindingMode } from 'cdk8s-stateful';
+import { CassandraRing, ContainerProbe, LinuxCapability, NetworkPeer, StorageClass, VolumeBindingMode } from 'cdk8s-stateful';
 
 /**
  * The Kubernetes Cassandra tutorial ("Deploying Cassandra with a StatefulSet"): headless Service
@@ -56,5 +56,9 @@ export class CassandraChart extends Chart {
       storageSize: Size.gibibytes(1),
       storageClass: fast,
     });
+    // The ring's NetworkPolicy lets only its own nodes reach gossip (7000, 7001) and JMX (7199);
+    // nodetool in a pod reaches its own node. Its clients are declared: the pods labelled
+    // app: cassandra-client reach CQL (9042), and no other pod does.
+    this.ring.allowClientsFrom(NetworkPeer.pods({ app: 'cassandra-client' }));
   }
 }

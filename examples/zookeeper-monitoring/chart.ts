@@ -1,6 +1,6 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Scrape, ZooKeeperEnsemble, ZooKeeperImage } from 'cdk8s-stateful';
+import { NetworkAccess, NetworkPeer, Scrape, ZooKeeperEnsemble, ZooKeeperImage } from 'cdk8s-stateful';
 
 /**
  * A ZooKeeper ensemble of three servers of the official image, monitored by a Prometheus
@@ -23,6 +23,8 @@ export class ZooKeeperMonitoringChart extends Chart {
         scrape: Scrape.podMonitor({ labels: { release: 'kube-prometheus-stack' }, interval: Duration.seconds(30) }),
         alerts: { labels: { release: 'kube-prometheus-stack' }, alertLabels: { team: 'platform' } },
       },
+      // Prometheus (kube-prometheus-stack in the namespace monitoring) alone scrapes the metrics port.
+      networkPolicy: NetworkAccess.restricted({ monitoring: [NetworkPeer.namespace('monitoring')] }),
     });
   }
 }

@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { ImagePullPolicy } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ZooKeeperEnsemble, ZooKeeperImage } from 'cdk8s-stateful';
+import { NetworkPeer, ZooKeeperEnsemble, ZooKeeperImage } from 'cdk8s-stateful';
 
 /**
  * The Kubernetes ZooKeeper tutorial ("Running ZooKeeper, A Distributed System Coordinator"):
@@ -11,7 +11,8 @@ import { ZooKeeperEnsemble, ZooKeeperImage } from 'cdk8s-stateful';
  * Every other value of the tutorial (servers 3, ports 2181/2888/3888, tickTime 2000, initLimit 10,
  * syncLimit 5, heap 512M, 60 client connections, 3 snapshots, purge every 12 hours, session
  * timeouts 4000–40000 ms, log level INFO, requests cpu 0.5 / memory 1Gi, required anti-affinity,
- * maxUnavailable 1) is the construct's default.
+ * maxUnavailable 1) is the construct's default. Beyond the tutorial, the NetworkPolicy `zk`
+ * declares the ensemble's clients.
  */
 export class ZooKeeperChart extends Chart {
   public readonly ensemble: ZooKeeperEnsemble;
@@ -24,5 +25,9 @@ export class ZooKeeperChart extends Chart {
       imagePullPolicy: ImagePullPolicy.ALWAYS,
       selectorLabels: { app: 'zk' },
     });
+    // The ensemble's NetworkPolicy lets only its own servers reach the quorum and election ports
+    // (2888, 3888). Its clients are declared: the Kafka brokers of the namespace (pods labelled
+    // app: kafka) reach the client port 2181, and no other pod does.
+    this.ensemble.allowClientsFrom(NetworkPeer.pods({ app: 'kafka' }));
   }
 }

@@ -36,6 +36,7 @@ describe('example cassandra-racks', () => {
       'Service/orders-client',
       'ServiceAccount/orders',
       'StatefulSet/orders-rack-a',
+      'NetworkPolicy/orders',
       'StatefulSet/orders-rack-b',
       'StatefulSet/orders-rack-c',
       'PodDisruptionBudget/orders-pdb',

@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { CassandraChart } from '../../examples/cassandra/chart';
 import { AllowedDeviation, expectParity } from '../util/parity';
+import { canConnect, podsOf, stranger } from '../util/reachability';
 import { validateManifests } from '../util/schema';
 import { toYaml } from '../util/synth';
 
@@ -43,10 +44,24 @@ describe('example cassandra', () => {
     validateManifests(synth('prod'));
   });
 
-  test('yields the reference objects plus a disruption budget', () => {
+  test('yields the reference objects plus a disruption budget and the ring\'s NetworkPolicy', () => {
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
-      'PodDisruptionBudget/cassandra-pdb', 'Service/cassandra', 'StatefulSet/cassandra', 'StorageClass/fast',
+      'NetworkPolicy/cassandra', 'PodDisruptionBudget/cassandra-pdb', 'Service/cassandra', 'StatefulSet/cassandra', 'StorageClass/fast',
     ]);
+  });
+
+  test('the NetworkPolicy: nodes reach each other, the declared clients CQL, nobody else anything', () => {
+    const policy = objects.find(o => o.kind === 'NetworkPolicy');
+    expect(policy.spec.ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: { app: 'cassandra' } } }], ports: [7000, 7001, 7199, 9042].map(port => ({ port, protocol: 'TCP' })) },
+      { from: [{ podSelector: { matchLabels: { app: 'cassandra-client' } } }], ports: [{ port: 9042, protocol: 'TCP' }] },
+    ]);
+    const [c0, c1] = podsOf(objects.find(o => o.kind === 'StatefulSet'));
+    const client = { kind: 'pod' as const, name: 'client', namespace: 'default', labels: { app: 'cassandra-client' } };
+    for (const port of [7000, 7001, 7199, 9042]) expect(canConnect(objects, c0, c1, port)).toBe(true);
+    expect(canConnect(objects, client, c0, 9042)).toBe(true);
+    expect(canConnect(objects, client, c0, 7199)).toBe(false);
+    for (const port of [7000, 7001, 7199, 9042]) expect(canConnect(objects, stranger('default'), c0, port)).toBe(false);
   });
 
   test('seeds two pods, keeps data, and relaxes only what the tutorial image needs', () => {

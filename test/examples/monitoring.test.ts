@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { CassandraMonitoringChart } from '../../examples/cassandra-monitoring/chart';
 import { ZooKeeperMonitoringChart } from '../../examples/zookeeper-monitoring/chart';
+import { canConnect, podsOf, stranger } from '../util/reachability';
 import { validateManifests } from '../util/schema';
 import { findObject, toYaml } from '../util/synth';
 
@@ -18,7 +19,7 @@ describe('example zookeeper-monitoring', () => {
   test('the ensemble, its PodMonitor and its PrometheusRule, picked up by the release\'s selectors', () => {
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Service/zookeeper-hs', 'Service/zookeeper-cs', 'ConfigMap/zookeeper-config', 'StatefulSet/zookeeper',
-      'PodDisruptionBudget/zookeeper-pdb', 'PodMonitor/zookeeper', 'PrometheusRule/zookeeper-alerts',
+      'PodDisruptionBudget/zookeeper-pdb', 'PodMonitor/zookeeper', 'PrometheusRule/zookeeper-alerts', 'NetworkPolicy/zookeeper',
     ]);
     expect(findObject(objects, 'ConfigMap').data['zoo.cfg']).toContain('metricsProvider.httpPort=7000\n');
     expect(findObject(objects, 'PodMonitor').metadata.labels.release).toBe('kube-prometheus-stack');
@@ -30,6 +31,16 @@ describe('example zookeeper-monitoring', () => {
       labels: { team: 'platform', namespace: 'default', statefulset: 'zookeeper', severity: 'critical' },
     });
     expect(rule.spec.groups[0].rules[0].expr).toMatch(/ < 2$/);
+  });
+
+  test('Prometheus in the namespace monitoring reaches the metrics port 7000; other pods do not, the client port is open', () => {
+    const [zk0, zk1] = podsOf(findObject(objects, 'StatefulSet'));
+    const prometheus = { kind: 'pod' as const, name: 'prometheus-0', namespace: 'monitoring', labels: { app: 'prometheus' } };
+    expect(canConnect(objects, prometheus, zk0, 7000)).toBe(true);
+    expect(canConnect(objects, stranger('default'), zk0, 7000)).toBe(false);
+    expect(canConnect(objects, zk1, zk0, 7000)).toBe(true);
+    expect(canConnect(objects, prometheus, zk0, 2888)).toBe(false);
+    expect(canConnect(objects, stranger('default'), zk0, 2181)).toBe(true);
   });
 
   test('synthesizing twice gives identical YAML', () => {
@@ -52,7 +63,7 @@ describe('example cassandra-monitoring', () => {
   test('the ring with the JMX exporter agent, its ServiceMonitor and its PrometheusRule', () => {
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Service/cassandra-ring', 'ConfigMap/cassandra-ring-config', 'StatefulSet/cassandra-ring', 'PodDisruptionBudget/cassandra-ring-pdb',
-      'ServiceMonitor/cassandra-ring', 'PrometheusRule/cassandra-ring-alerts',
+      'ServiceMonitor/cassandra-ring', 'PrometheusRule/cassandra-ring-alerts', 'NetworkPolicy/cassandra-ring',
     ]);
     const pod = findObject(objects, 'StatefulSet').spec.template.spec;
     expect(pod.initContainers.map((c: any) => c.name)).toEqual(['jmx-exporter']);
@@ -64,6 +75,15 @@ describe('example cassandra-monitoring', () => {
     const alerts = findObject(objects, 'PrometheusRule').spec.groups[0].rules;
     expect(alerts.map((a: any) => a.alert).slice(0, 2)).toEqual(['CassandraNodeDown', 'CassandraNodesDownBeyondBudget']);
     expect(alerts[1].expr).toMatch(/ < 2$/);
+  });
+
+  test('Prometheus in the namespace monitoring reaches the exporter on 9404; other pods do not, CQL is open', () => {
+    const [c0] = podsOf(findObject(objects, 'StatefulSet'));
+    const prometheus = { kind: 'pod' as const, name: 'prometheus-0', namespace: 'monitoring', labels: { app: 'prometheus' } };
+    expect(canConnect(objects, prometheus, c0, 9404)).toBe(true);
+    expect(canConnect(objects, stranger('default'), c0, 9404)).toBe(false);
+    expect(canConnect(objects, prometheus, c0, 7199)).toBe(false);
+    expect(canConnect(objects, stranger('default'), c0, 9042)).toBe(true);
   });
 
   test('synthesizing twice gives identical YAML', () => {

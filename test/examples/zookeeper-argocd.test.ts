@@ -18,21 +18,22 @@ describe('example zookeeper-argocd', () => {
     expectParity('zookeeper.yaml', objects, []);
   });
 
-  test('has the same objects as the reference, nothing more', () => {
+  test('has the same objects as the reference, and the ensemble\'s NetworkPolicy', () => {
     const names = (list: any[]) => list.map(o => `${o.kind}/${o.metadata.name}`).sort();
-    expect(names(objects)).toEqual(names(loadReference('zookeeper.yaml')));
+    expect(names(objects)).toEqual(names([...loadReference('zookeeper.yaml'), { kind: 'NetworkPolicy', metadata: { name: 'zk' } }]));
   });
 
   test('validates against the Kubernetes schema', () => {
     validateManifests(objects);
   });
 
-  test('Services in wave -1, the StatefulSet in wave 0, the budget in wave 1; the claim template is never pruned or deleted', () => {
+  test('Services in wave -1, the StatefulSet in wave 0, the budget and the policy in wave 1; the claim template is never pruned or deleted', () => {
     expect(objects.map(o => [`${o.kind}/${o.metadata.name}`, o.metadata.annotations])).toEqual([
       ['Service/zk-hs', { [SYNC_WAVE]: '-1' }],
       ['Service/zk-cs', { [SYNC_WAVE]: '-1' }],
       ['StatefulSet/zk', { [SYNC_WAVE]: '0' }],
       ['PodDisruptionBudget/zk-pdb', { [SYNC_WAVE]: '1' }],
+      ['NetworkPolicy/zk', { [SYNC_WAVE]: '1' }],
     ]);
     const sts = objects.find(o => o.kind === 'StatefulSet');
     expect(sts.spec.volumeClaimTemplates[0].metadata).toEqual({

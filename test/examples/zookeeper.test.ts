@@ -2,12 +2,13 @@ import { Testing } from 'cdk8s';
 import { ZooKeeperChart } from '../../examples/zookeeper/chart';
 import { HARDENED_CONTAINER_SECURITY_CONTEXT } from '../util/hardening';
 import { expectParity, loadReference } from '../util/parity';
+import { canConnect, podsOf, stranger } from '../util/reachability';
 import { validateManifests } from '../util/schema';
 import { toYaml } from '../util/synth';
 
 // No value of the tutorial's manifest is changed: the list of allowed deviations is empty.
-// What the example adds (limits, hardening, publishNotReadyAddresses, claim retention) is listed in
-// examples/zookeeper/README.md.
+// What the example adds (limits, hardening, publishNotReadyAddresses, claim retention, the
+// NetworkPolicy) is listed in examples/zookeeper/README.md.
 
 function synth() {
   const chart = new ZooKeeperChart(Testing.app(), 'zookeeper');
@@ -21,9 +22,29 @@ describe('example zookeeper', () => {
     expectParity('zookeeper.yaml', objects, []);
   });
 
-  test('has the same objects as the reference, nothing more', () => {
+  test('has the same objects as the reference, and the ensemble\'s NetworkPolicy', () => {
     const names = (list: any[]) => list.map(o => `${o.kind}/${o.metadata.name}`).sort();
-    expect(names(objects)).toEqual(names(loadReference('zookeeper.yaml')));
+    expect(names(objects)).toEqual(names([...loadReference('zookeeper.yaml'), { kind: 'NetworkPolicy', metadata: { name: 'zk' } }]));
+  });
+
+  test('the NetworkPolicy: the servers reach each other, the declared Kafka brokers the client port, nobody else anything', () => {
+    const policy = objects.find(o => o.kind === 'NetworkPolicy');
+    expect(policy.spec).toEqual({
+      podSelector: { matchLabels: { app: 'zk' } },
+      policyTypes: ['Ingress'],
+      ingress: [
+        { from: [{ podSelector: { matchLabels: { app: 'zk' } } }], ports: [2181, 2888, 3888].map(port => ({ port, protocol: 'TCP' })) },
+        { from: [{ podSelector: { matchLabels: { app: 'kafka' } } }], ports: [{ port: 2181, protocol: 'TCP' }] },
+      ],
+    });
+    const [zk0, zk1] = podsOf(objects.find(o => o.kind === 'StatefulSet'));
+    const kafka = { kind: 'pod' as const, name: 'kafka-0', namespace: 'default', labels: { app: 'kafka' } };
+    for (const port of [2181, 2888, 3888]) expect(canConnect(objects, zk0, zk1, port)).toBe(true);
+    expect(canConnect(objects, kafka, zk0, 2181)).toBe(true);
+    expect(canConnect(objects, kafka, zk0, 2888)).toBe(false);
+    for (const port of [2181, 2888, 3888]) expect(canConnect(objects, stranger('default'), zk0, port)).toBe(false);
+    // the tutorial's zkCli.sh and zookeeper-ready run inside the pods and reach their own server
+    expect(canConnect(objects, zk0, zk0, 2181)).toBe(true);
   });
 
   test('validates against the Kubernetes schema', () => {
