@@ -46,8 +46,13 @@ const EXPECTED: Record<string, Record<string, AppExpectation>> = {
   'zookeeper-argocd': { zk: { policy: true, ...ZK_PORTS, clients: () => [pod('kafka-0', { app: 'kafka' })], strangersReachClientPorts: false } },
   'zookeeper-monitoring': {
     zookeeper: {
-      policy: true, ...ZK_PORTS, metricsPorts: [7000], clients: none, monitoring: [prometheus],
-      strangersReachClientPorts: true, strangersReachMetrics: false,
+      policy: true,
+      ...ZK_PORTS,
+      metricsPorts: [7000],
+      clients: none,
+      monitoring: [prometheus],
+      strangersReachClientPorts: true,
+      strangersReachMetrics: false,
     },
   },
   'cassandra': {
@@ -58,8 +63,13 @@ const EXPECTED: Record<string, Record<string, AppExpectation>> = {
   }])),
   'cassandra-monitoring': {
     'cassandra-ring': {
-      policy: true, ...CASSANDRA_PORTS, metricsPorts: [9404], clients: none, monitoring: [prometheus],
-      strangersReachClientPorts: true, strangersReachMetrics: false,
+      policy: true,
+      ...CASSANDRA_PORTS,
+      metricsPorts: [9404],
+      clients: none,
+      monitoring: [prometheus],
+      strangersReachClientPorts: true,
+      strangersReachMetrics: false,
     },
   },
   'wordpress': {},
