@@ -6,7 +6,7 @@ import { Diff, Finding, ObjectChange, StatefulSetChange } from './diff';
 import { plural } from './k8s';
 import { listSome, more } from './limits';
 import { markdownRackGroups, textRackGroups } from './racks';
-import { ClaimPlan, InputSummary, Plan, Problem, StatefulSetPlan, VolumeInfo } from './types';
+import { ClaimPlan, InputSummary, NetworkPlan, Plan, PortReachability, Problem, StatefulSetPlan, VolumeInfo } from './types';
 
 /** Everything one run reports. */
 export interface Report {
@@ -180,12 +180,34 @@ function textStatefulSet(s: StatefulSetPlan): string[] {
   out.push('  Scale down:');
   out.push(`    ${s.scaleDown.message}`);
   out.push(`    ${s.scaleDown.deleteMessage}`);
+  if (s.network) out.push(...textNetwork(s.network));
   if (s.problems.length > 0) {
     out.push('  Problems:');
     for (const p of sortProblems(s.problems)) out.push(...problemLines(p, '    ', false));
   } else {
     out.push('  Problems: none found');
   }
+  return out;
+}
+
+/** `2181/TCP (client)` */
+function reachPort(p: PortReachability): string {
+  return `${p.port}/${p.protocol}${p.name ? ` (${p.name})` : ''}`;
+}
+
+function reachSources(p: PortReachability): string {
+  return p.sources.length > 0 ? p.sources.join('; ') : 'nobody';
+}
+
+function egressLine(n: NetworkPlan): string {
+  return n.egress === null ? 'not restricted' : n.egress.length > 0 ? `only to ${n.egress.join('; ')}` : 'nowhere (no egress rule)';
+}
+
+function textNetwork(n: NetworkPlan): string[] {
+  const out = ['  Network (who can reach which port):', `    ${n.message}`];
+  for (const p of n.ports) out.push(`    ${reachPort(p)}: ${reachSources(p)}`);
+  if (n.ports.length === 0) out.push('    (the containers declare no port)');
+  out.push(`    egress: ${egressLine(n)}`);
   return out;
 }
 
@@ -353,6 +375,18 @@ function mdStatefulSet(s: StatefulSetPlan): string[] {
   out.push('');
   out.push(`**Scale down**: ${md(s.scaleDown.message)}<br>${md(s.scaleDown.deleteMessage)}`);
   out.push('');
+  if (s.network) {
+    out.push(`**Network**: ${md(s.network.message)}`);
+    out.push('');
+    if (s.network.ports.length > 0) {
+      out.push('| port | reachable from |');
+      out.push('|---|---|');
+      for (const p of s.network.ports) out.push(`| ${code(reachPort(p))} | ${md(reachSources(p))} |`);
+      out.push('');
+    }
+    out.push(`Egress: ${md(egressLine(s.network))}`);
+    out.push('');
+  }
   if (s.problems.length > 0) {
     out.push('**Problems**');
     out.push('');

@@ -7,6 +7,7 @@ import { planDisruption } from './disruption';
 import { arr, formatLabels, formatSelector, int, isObj, listing, Obj, obj, parseQuantity, plural, readSelector, selectorIsEmpty, selectorIsValid, selectorMatches, str, strList, strMap, text } from './k8s';
 import { listSome, MAX_PODS, more } from './limits';
 import { LoadedObject } from './load';
+import { planNetwork } from './network';
 import { planGoverningService } from './services';
 import { ClaimPlan, ClaimResolution, PodPlan, Problem, Severity, StatefulSetPlan, VolumeInfo } from './types';
 import { planScaleDown, planUpdate } from './updates';
@@ -215,6 +216,7 @@ export function finish(d: Draft, world: World): StatefulSetPlan {
     disruption: planDisruption(d, world, problem),
     update: planUpdate(d),
     scaleDown: planScaleDown(d, whenScaled, whenDeleted),
+    network: planNetwork(d, world, problem),
     problems,
   };
 }

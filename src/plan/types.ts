@@ -179,6 +179,28 @@ export interface ScaleDownPlan {
   readonly deleteMessage: string;
 }
 
+/** Who can reach one container port of the pods. */
+export interface PortReachability {
+  readonly port: number;
+  readonly name: string | null;
+  readonly protocol: string;
+  /** `any source`, or each source the NetworkPolicies admit (`its own pods (app=zk)`, `pods app=kafka`, `every pod of namespace monitoring`, a CIDR); empty when none. */
+  readonly sources: string[];
+}
+
+/** What the NetworkPolicies of the input let reach the pods, and where the pods may connect to. */
+export interface NetworkPlan {
+  /** The NetworkPolicies that select the pods for ingress. */
+  readonly policies: string[];
+  /** Whether the pods are isolated for ingress (some policy selects them). */
+  readonly isolated: boolean;
+  /** Each container port of the pods and who reaches it. */
+  readonly ports: PortReachability[];
+  /** The destinations the pods may reach, when a policy restricts their egress; null when it is not restricted. */
+  readonly egress: string[] | null;
+  readonly message: string;
+}
+
 export interface StatefulSetPlan {
   readonly namespace: string;
   readonly name: string;
@@ -200,6 +222,8 @@ export interface StatefulSetPlan {
   readonly disruption: DisruptionPlan;
   readonly update: UpdatePlan;
   readonly scaleDown: ScaleDownPlan;
+  /** Reachability from the input's NetworkPolicies; null when the input has none. */
+  readonly network: NetworkPlan | null;
   readonly problems: Problem[];
 }
 

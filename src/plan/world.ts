@@ -18,6 +18,7 @@ export const KNOWN_KINDS = [
   'PersistentVolume',
   'PersistentVolumeClaim',
   'StorageClass',
+  'NetworkPolicy',
   'Deployment',
   'ReplicaSet',
   'DaemonSet',
@@ -69,6 +70,8 @@ export interface World {
   readonly budgetSelectors: SelectorIndex<LoadedObject>;
   /** Services by selector (Services without a selector are not in it). */
   readonly serviceSelectors: SelectorIndex<LoadedObject>;
+  /** NetworkPolicies by namespace. */
+  readonly networkPolicies: Map<string, LoadedObject[]>;
 }
 
 /** The namespace an object lands in. */
@@ -111,6 +114,7 @@ export function index(objects: LoadedObject[]): World {
     statefulSetPods: new LabelIndex(),
     budgetSelectors: new SelectorIndex(),
     serviceSelectors: new SelectorIndex(),
+    networkPolicies: new Map(),
   };
   const addWorkload = (w: Workload) => {
     world.workloads.push(w);
@@ -171,6 +175,11 @@ export function index(objects: LoadedObject[]): World {
           const list = world.volumesByClaimRef.get(v.claimRefName);
           if (list) list.push(v); else world.volumesByClaimRef.set(v.claimRefName, [v]);
         }
+        break;
+      }
+      case 'NetworkPolicy': {
+        const list = world.networkPolicies.get(namespace);
+        if (list) list.push(o); else world.networkPolicies.set(namespace, [o]);
         break;
       }
       case 'PersistentVolumeClaim':

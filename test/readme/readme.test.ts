@@ -5,6 +5,7 @@ import { Chart, Size, Testing, YamlOutputType } from 'cdk8s';
 import { EnvValue } from 'cdk8s-plus-27';
 import * as ts from 'typescript';
 import { growChart, GrowStep } from './grow-chart';
+import { networkChart } from './network-chart';
 import { readmeChart } from './readme-chart';
 import { RedisHostPathChart } from '../../examples/redis-hostpath/chart';
 import { main } from '../../src/plan/cli';
@@ -106,6 +107,52 @@ test('the plan run shown in README.md is what the plan command prints for the re
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
+});
+
+describe('the NetworkPolicy section of README.md', () => {
+  const text = fs.readFileSync(README, 'utf-8');
+
+  test('shows the code of the network chart the tests synthesize', () => {
+    const source = fs.readFileSync(path.join(__dirname, 'network-chart.ts'), 'utf-8');
+    const code = /(const zk = new ZooKeeperEnsemble[\s\S]*?zk\.allowClientsFrom\(kafka\);)/.exec(source);
+    expect(code).not.toBeNull();
+    const shown = readmeCodeBlocks().find(b => b.includes('zk.allowClientsFrom(kafka)'));
+    expect(shown).toBeDefined();
+    expect(codeLines(shown!)).toEqual(codeLines(code![1]));
+  });
+
+  test('the YAML shown is the policies the chart synthesizes', () => {
+    const marker = text.indexOf('<!-- network-chart-output');
+    expect(marker).toBeGreaterThan(0);
+    const block = /```yaml\n([\s\S]*?)```/.exec(text.slice(marker));
+    const objects = Testing.synth(networkChart(Testing.app()));
+    validateManifests(objects);
+    expect(block![1]).toEqual(toYaml(objects.filter(o => o.kind === 'NetworkPolicy')));
+  });
+
+  test('the reachability tables shown are what plan --markdown prints for the chart', () => {
+    const region = /<!-- network-plan-output[^\n]*\n([\s\S]*?)<!-- \/network-plan-output -->/.exec(text);
+    expect(region).not.toBeNull();
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-network-'));
+    try {
+      const app = Testing.app({ outdir: path.join(root, 'dist'), yamlOutputType: YamlOutputType.FILE_PER_CHART });
+      networkChart(app);
+      app.synth();
+      let out = '';
+      const code = main(['plan', 'dist/streaming.k8s.yaml', '--markdown'], { stdout: t => { out += t; }, stderr: t => { out += t; }, cwd: root });
+      expect(code).toBe(0);
+      const sections = region![1].split(/^StatefulSet `([^`]+)`:\n\n/m).slice(1);
+      expect(sections.filter((_, i) => i % 2 === 0)).toEqual(['streaming/zk', 'streaming/kafka']);
+      for (let i = 0; i < sections.length; i += 2) {
+        const planned = out.slice(out.indexOf(`### StatefulSet \`${sections[i]}\``));
+        const shown = sections[i + 1].trim();
+        expect(shown).toContain('| port | reachable from |');
+        expect(planned.slice(planned.indexOf('**Network**'), planned.indexOf('**Network**') + shown.length)).toEqual(shown);
+      }
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('the walk-through "Growing a volume through Git" of README.md', () => {
