@@ -180,7 +180,7 @@ export class NetworkPeer implements INetworkPeer {
   }
 
   /** The namespace, by name, of the selected pods; none when the peer is in the app's own namespace or selects namespaces by label. */
-  public get namespace(): string | undefined {
+  public get namespaceName(): string | undefined {
     return this.select().namespace;
   }
 

@@ -90,7 +90,7 @@ describe('StatefulApp NetworkPolicy defaults', () => {
     const chart = freshChart({ namespace: 'shop' });
     const app = store(chart);
     expect(app.toNetworkPeer().podLabels).toEqual({ 'app.kubernetes.io/name': 'store' });
-    expect(app.toNetworkPeer().namespace).toBe('shop');
+    expect(app.toNetworkPeer().namespaceName).toBe('shop');
   });
 });
 

@@ -147,7 +147,7 @@ export function checkPeer(errors: ErrorScope, field: string, given: INetworkPeer
   }
   const podLabels = peer.podLabels;
   const namespaceLabels = peer.namespaceLabels;
-  const namespace = peer.namespace;
+  const namespace = peer.namespaceName;
   const what = peer.source ?? `the peer's ${podLabels !== undefined ? 'pod' : 'namespace'} labels`;
   if (podLabels !== undefined) {
     checkLabels(errors, `${field} pod labels`, podLabels);
@@ -494,7 +494,7 @@ function renderPeer(peer: NetworkPeer, appNamespace: string): k8s.NetworkPolicyP
     case NetworkPeerKind.CIDR:
       return { ipBlock: { cidr: peer.cidrRange!, except: peer.cidrExcept && peer.cidrExcept.length > 0 ? [...peer.cidrExcept] : undefined } };
     case NetworkPeerKind.NAMESPACES:
-      return { namespaceSelector: peer.namespace !== undefined ? byName(peer.namespace) : { matchLabels: peer.namespaceLabels } };
+      return { namespaceSelector: peer.namespaceName !== undefined ? byName(peer.namespaceName) : { matchLabels: peer.namespaceLabels } };
     case NetworkPeerKind.PODS_IN_NAMESPACES:
       return { namespaceSelector: { matchLabels: peer.namespaceLabels }, podSelector: { matchLabels: peer.podLabels } };
     default: {
@@ -503,7 +503,7 @@ function renderPeer(peer: NetworkPeer, appNamespace: string): k8s.NetworkPolicyP
         matchLabels: peer.podLabels,
         matchExpressions: expressions?.map(e => ({ key: e.key, operator: e.operator, values: e.values })),
       };
-      const namespace = peer.namespace;
+      const namespace = peer.namespaceName;
       return namespace !== undefined && namespace !== appNamespace
         ? { namespaceSelector: byName(namespace), podSelector }
         : { podSelector };
