@@ -15,7 +15,7 @@ import {
 } from './private/identity';
 import { registerApp } from './private/chart-checks';
 import {
-  checkContainer, checkEnvVariable, checkResources, checkRootUser, ContainerState, containerVolumeName, DEFAULT_RESOURCES,
+  checkContainer, checkEnvValue, checkResources, checkRootUser, ContainerState, containerVolumeName, DEFAULT_RESOURCES,
   ownVolumes, renderContainer, sizeBytes, sizeQuantity,
 } from './private/render-container';
 import {
@@ -24,7 +24,8 @@ import {
 import { checkRemovedOptions, mergeResources } from './private/shared-options';
 import { IStorageClass, StorageClass } from './storage-class';
 import {
-  checkAbsolutePath, checkAnnotations, checkConfigMapKey, checkDnsLabel, checkDnsSubdomain, checkDuration, checkEnumValue, checkId,
+  checkAbsolutePath, checkAnnotations, checkConfigMapKey, checkDnsLabel, checkDnsSubdomain, checkDuration, checkEnumValue, checkEnvVarName,
+  checkId,
   checkInteger, checkLabelKey, checkLabels, checkLabelValue, checkServiceName, checkServicePortName, checkSize, checkSubPath,
   checkSysctlName, ErrorScope, errorScopeOf, firstDuplicate, invalid,
 } from './validation';
@@ -579,7 +580,8 @@ export class StatefulApp extends Construct {
    * expands `$(NAME)` only to variables defined earlier).
    */
   public addEnv(name: string, value: kplus.EnvValue): void {
-    checkEnvVariable(this.errors, `env ${name}`, { name, value });
+    checkEnvVarName(this.errors, 'env name', name);
+    checkEnvValue(this.errors, `env ${name}`, value);
     if (this.main.env.some(e => e.name === name)) {
       throw invalid(this.errors, 'env name', name, `the ${this.containerName} container already has this variable; names must be unique within a container`);
     }

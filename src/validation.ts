@@ -93,14 +93,14 @@ export function show(value: unknown): string {
     return String(value);
   }
   if (value instanceof Size || value instanceof Duration) {
-    return describeAmount(value);
+    return JSON.stringify(describeAmount(value));
   }
   try {
     // NaN and the infinities inside objects and lists are shown as such, not as JSON's `null`; sizes
     // and durations as their amount.
     const marked = JSON.stringify(value, (_key, v: unknown) => {
       if (typeof v === 'number' && !Number.isFinite(v)) return `\u0000${String(v)}\u0000`;
-      if (v instanceof Size || v instanceof Duration) return `\u0000${describeAmount(v)}\u0000`;
+      if (v instanceof Size || v instanceof Duration) return describeAmount(v);
       return v;
     });
     return marked === undefined ? String(value) : marked.replace(/"\\u0000(.*?)\\u0000"/g, '$1');
@@ -434,8 +434,8 @@ const DIGEST_LENGTH: { [algorithm: string]: number } = { sha256: 64, sha384: 96,
 export function checkImage(scope: ErrorScope, field: string, image: string): void {
   const fix = (why: string) => invalid(scope, field, image,
     `${why}; give [registry[:port]/]repository[:tag][@digest] with a lowercase repository, e.g. "nginx:1.27" or "registry.example.com/team/app:1.0"`);
-  if (typeof image !== 'string' || image === '') {
-    throw fix('must be a non-empty image reference');
+  if (typeof image !== 'string' || image.trim() === '') {
+    throw invalid(scope, field, image, 'must be a non-empty image reference, e.g. "nginx:1.25"');
   }
   if (/\s/.test(image)) {
     throw fix('must not contain whitespace (spaces, tabs or line breaks)');

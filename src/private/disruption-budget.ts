@@ -68,8 +68,8 @@ export function createDisruptionBudget(
     }
     if (count >= n && !budget.allowAllPodsDown) {
       throw invalid(errors, 'disruptionBudget.maxUnavailable', count,
-        `with ${n} replica(s) this protects nothing: a drain may take down every pod at once; use at most ${Math.max(n - 1, 1)}, `
-        + 'DisruptionBudget.none() for no budget, or allowAllPodsDown: true to keep such a budget on purpose');
+        `with ${n} replica(s) this protects nothing: a drain may take down every pod at once; `
+        + `${n > 1 ? `use at most ${n - 1}, ` : ''}DisruptionBudget.none() for no budget, or allowAllPodsDown: true to keep such a budget on purpose`);
     }
     if (quorum && count > tolerance) {
       throw invalid(errors, 'disruptionBudget.maxUnavailable', count,

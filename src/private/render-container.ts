@@ -307,7 +307,7 @@ function checkAction(
 ): void {
   if (action === ProbeAction.EXEC) {
     if (!Array.isArray(command) || command.length === 0 || typeof command[0] !== 'string' || command[0].trim() === '') {
-      throw invalid(scope, `${field}.command`, command, 'give the command to run, its program first, e.g. ["sh", "-c", "pg_isready"]');
+      throw invalid(scope, `${field}.command`, command, 'give the command to run, e.g. ["sh", "-c", "pg_isready"]');
     }
     checkStrings(scope, `${field}.command`, command);
     return;
