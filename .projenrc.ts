@@ -28,6 +28,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   devDeps: [
     'cdk8s-cli@^2.207.60',
     'kubernetes-models@^5.1.0',
+    // Schemas of the Prometheus Operator's ServiceMonitor, PodMonitor and PrometheusRule, which the
+    // tests validate the monitoring objects against.
+    '@kubernetes-models/prometheus-operator@^6.0.0',
     'ts-node@^10.9.2',
     // ts-jest loads jest-util itself but declares it only as an optional peer dependency.
     'jest-util@^29',
@@ -83,10 +86,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     compilerOptions: { paths: { 'cdk8s-stateful': ['../src/index.ts'] } },
   },
 
-  // The real-server tests need Java and ZooKeeper (Debian packages) on the build machine too.
+  // The real-server tests need Java and ZooKeeper (Debian packages) on the build machine too, and
+  // the alert tests promtool (from the prometheus package, whose server is stopped again).
   workflowBootstrapSteps: [{
-    name: 'Install the test prerequisites (Java, ZooKeeper)',
-    run: 'sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends zookeeper default-jre-headless',
+    name: 'Install the test prerequisites (Java, ZooKeeper, promtool)',
+    run: 'sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends zookeeper default-jre-headless prometheus'
+      + ' && (sudo systemctl disable --now prometheus || true) && promtool --version',
   }],
 });
 

@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CassandraChart } from './cassandra/chart';
+import { CassandraMonitoringChart } from './cassandra-monitoring/chart';
 import { CassandraRacksChart } from './cassandra-racks/chart';
 import { NginxManagedNfsChart } from './nginx-managed-nfs/chart';
 import { NginxNfsChart } from './nginx-nfs/chart';
@@ -12,10 +13,12 @@ import { WordpressChart } from './wordpress/chart';
 import { WordpressStatefulSetChart } from './wordpress-statefulset/chart';
 import { ZooKeeperChart } from './zookeeper/chart';
 import { ZooKeeperArgoCdChart } from './zookeeper-argocd/chart';
+import { ZooKeeperMonitoringChart } from './zookeeper-monitoring/chart';
 
 /**
  * One example: a chart synthesized into `dist/<name>.k8s.yaml`, reproducing the reference
- * manifests named in `references` (files of `test/fixtures/reference/`).
+ * manifests named in `references` (files of `test/fixtures/reference/`; none for a variant that
+ * no tutorial has).
  */
 export interface Example {
   readonly name: string;
@@ -40,6 +43,9 @@ export const EXAMPLES: Example[] = [
   // GitOps: the ZooKeeper tutorial with the Argo CD preset, and the web tutorial with its volumes grown through Git.
   { name: 'zookeeper-argocd', references: ['zookeeper.yaml'], build: (s, n) => new ZooKeeperArgoCdChart(s, n) },
   { name: 'web-expanded', references: ['web.yaml'], build: (s, n) => new WebExpandedChart(s, n) },
+  // Monitoring variants of the ZooKeeper and Cassandra examples; no tutorial has a reference for them.
+  { name: 'zookeeper-monitoring', references: [], build: (s, n) => new ZooKeeperMonitoringChart(s, n) },
+  { name: 'cassandra-monitoring', references: [], build: (s, n) => new CassandraMonitoringChart(s, n) },
 ];
 
 /** Adds every example chart to the app. */

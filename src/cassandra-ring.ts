@@ -1,9 +1,12 @@
 import { ApiObject, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ContainerSecurityOptions, EnvVariable, LinuxCapability } from './container';
+import { ContainerSecurityOptions, EnvVariable, LinuxCapability, PodVolume } from './container';
+import { JmxExporterAgent, JmxExporterAgentSource } from './jmx-exporter-agent';
+import { AlertSeverity, Scrape } from './monitoring';
 import { createDisruptionBudget } from './private/disruption-budget';
 import { defaultSelectorLabels, mergeLabels, RACK_LABEL, rackStatefulSetName } from './private/identity';
+import { describeChildWorkload, podsUp } from './private/monitoring';
 import { cpuCores, sizeBytes } from './private/render-container';
 import { checkRequirement, checkScheduling, requireInEveryTerm } from './private/scheduling';
 import { mergeResources, sharedOptions } from './private/shared-options';
@@ -24,6 +27,15 @@ const TLS_INTRA_NODE_PORT = 7001;
 const JMX_PORT = 7199;
 /** Port of CQL, the client protocol. */
 const CQL_PORT = 9042;
+/** Port of the JMX exporter's metrics endpoint by default. */
+const DEFAULT_METRICS_PORT = 9404;
+/** Where the Cassandra container finds the JMX exporter's jar (an emptyDir the init container fills). */
+const AGENT_DIR = '/opt/jmx-exporter';
+const AGENT_JAR = 'jmx_prometheus_javaagent.jar';
+/** Where the Cassandra container finds the JMX exporter's configuration (from the ring's ConfigMap). */
+const AGENT_CONFIG = '/etc/jmx-exporter/cassandra.yaml';
+/** Name of the agent's init container and of its volume. */
+const AGENT_NAME = 'jmx-exporter';
 
 /** uid and gid of the `cassandra` user of the official image. */
 const OFFICIAL_IMAGE_USER = 999;
@@ -62,6 +74,11 @@ const RING_ENV: { [name: string]: string } = {
   CASSANDRA_ENDPOINT_SNITCH: 'dataCenter and rack (the ring uses GossipingPropertyFileSnitch)',
   CASSANDRA_NUM_TOKENS: 'numTokens',
   POD_IP: '(the ring sets it from the pod status)',
+};
+
+/** Environment variables the ring sets itself when it has `metrics`. */
+const METRICS_ENV: { [name: string]: string } = {
+  JVM_EXTRA_OPTS: 'metrics (the ring loads the JMX exporter agent with -javaagent in JVM_EXTRA_OPTS)',
 };
 
 /**
@@ -292,6 +309,14 @@ export interface CassandraRingProps extends StatefulWorkloadOptions {
    * @default '/var/lib/cassandra' (the official image's data directory)
    */
   readonly dataDirectory?: string;
+
+  /**
+   * The JMX exporter agent a ring with `metrics` runs in the Cassandra JVM, and where its jar comes
+   * from. Applies only with `metrics`.
+   *
+   * @default JmxExporterAgent.fromMavenCentral() (version JmxExporterAgent.DEFAULT_VERSION)
+   */
+  readonly metricsAgent?: JmxExporterAgent;
 }
 
 /**
@@ -358,6 +383,11 @@ export class CassandraRing extends Construct {
   public readonly apps: StatefulApp[];
   /** The ring's PodDisruptionBudget over every rack, for a ring with `racks` (else `app.disruptionBudget`). */
   public readonly disruptionBudget?: ApiObject;
+  /**
+   * How many nodes of the whole ring its PodDisruptionBudget lets voluntary disruptions take down
+   * at once; `undefined` without a budget.
+   */
+  public readonly disruptionTolerance?: number;
   /** Name of the Cassandra cluster. */
   public readonly clusterName: string;
   /** Data centre of the nodes. */
@@ -374,10 +404,16 @@ export class CassandraRing extends Construct {
   public readonly heapNewSize: Size;
   /** The CQL port clients connect to. */
   public readonly cqlPort: number = CQL_PORT;
+  /** Port of the JMX exporter's metrics endpoint, if `metrics` is given. */
+  public readonly metricsPort?: number;
+  /** The JMX exporter agent, if `metrics` is given. */
+  public readonly metricsAgent?: JmxExporterAgent;
+  private readonly ringName: string;
 
   constructor(scope: Construct, id: string, props: CassandraRingProps = {}) {
     super(scope, id);
     const name = props.name ?? id;
+    this.ringName = name;
     checkDnsLabel(this, 'name', name, 52);
 
     const given = props.replicas ?? (props.racks === undefined ? 3 : undefined);
@@ -440,7 +476,12 @@ export class CassandraRing extends Construct {
       if (e && Object.prototype.hasOwnProperty.call(RING_ENV, e.name)) {
         throw invalid(this, `env[${i}].name`, e.name, `is set by the ring; use the prop ${RING_ENV[e.name]} instead`);
       }
+      if (e && props.metrics && Object.prototype.hasOwnProperty.call(METRICS_ENV, e.name)) {
+        throw invalid(this, `env[${i}].name`, e.name, `is set by the ring's ${METRICS_ENV[e.name]}; leave it out of env`);
+      }
     });
+    this.metricsPort = this.checkMetrics(props);
+    this.metricsAgent = this.metricsPort !== undefined ? this.checkAgent(props.metricsAgent ?? JmxExporterAgent.fromMavenCentral()) : undefined;
 
     // security: only what Cassandra and the official image need is relaxed
     const ipcLock = props.ipcLock ?? true;
@@ -473,8 +514,9 @@ export class CassandraRing extends Construct {
       'volumeClaims[0].mountPath': 'dataDirectory',
       'volumeClaims[0].storageClass': 'storageClass',
     };
+    const metrics = props.metrics ? { ...props.metrics, port: this.metricsPort } : undefined;
     const appProps = (overrides: Partial<StatefulAppProps>): StatefulAppProps => ({
-      ...sharedOptions({ ...props, containerSecurity }, {
+      ...sharedOptions({ ...props, containerSecurity, metrics }, {
         name,
         replicas,
         containerName: 'cassandra',
@@ -503,6 +545,7 @@ export class CassandraRing extends Construct {
           { number: TLS_INTRA_NODE_PORT, name: 'tls-intra-node' },
           { number: JMX_PORT, name: 'jmx' },
           { number: CQL_PORT, name: 'cql' },
+          ...(this.metricsPort !== undefined ? [{ number: this.metricsPort, name: 'metrics' }] : []),
         ],
         // cqlsh (in the official image, with Python) connects to the local node's CQL port, which
         // opens only once the node has joined the ring: a ready node serves clients. It is much
@@ -536,6 +579,7 @@ export class CassandraRing extends Construct {
       this.apps = racks.map((rack, i) => {
         const appId = `Rack-${rack.name}`;
         reportChildErrorsAs(this, appId, { ...aliases, replicas: `racks[${i}].replicas` });
+        describeChildWorkload(this, appId, { alertPrefix: 'Cassandra', member: 'node', title: `Cassandra rack ${rack.name}` });
         return new StatefulApp(this, appId, appProps({
           name: rackStatefulSetName(name, rack.name),
           replicas: rack.replicas,
@@ -551,11 +595,13 @@ export class CassandraRing extends Construct {
           // Nodes are kept apart across the whole ring, whatever the size of each rack.
           spreadAcrossNodes: props.spreadAcrossNodes ?? (replicas > 1 ? Spreading.PREFERRED : Spreading.NONE),
           disruptionBudget: DisruptionBudget.none(),
+          // Every rack's pods are scraped by the first rack's monitor, which selects the whole ring.
+          metrics: metrics && i > 0 ? { ...metrics, scrape: Scrape.none() } : metrics,
         }));
       });
       this.app = this.apps[0];
       // One budget over every rack: by default, one rack's worth of nodes (the smallest rack's).
-      this.disruptionBudget = createDisruptionBudget(this, 'DisruptionBudget', this,
+      const budget = createDisruptionBudget(this, 'DisruptionBudget', this,
         props.disruptionBudget ?? DisruptionBudget.maxUnavailable(Math.min(...racks.map(r => r.replicas)), { allowAllPodsDown: true }), {
           replicas,
           quorum: false,
@@ -563,10 +609,14 @@ export class CassandraRing extends Construct {
           metadata: pdbName => ({ name: pdbName, namespace: props.namespace, labels: mergeLabels(props.labels, selectorLabels) }),
           selector: selectorLabels,
         });
+      this.disruptionBudget = budget?.object;
+      this.disruptionTolerance = budget?.allows;
     } else {
       reportChildErrorsAs(this, 'App', aliases);
+      describeChildWorkload(this, 'App', { alertPrefix: 'Cassandra', member: 'node', title: 'Cassandra ring' });
       this.app = new StatefulApp(this, 'App', appProps({}));
       this.apps = [this.app];
+      this.disruptionTolerance = this.app.disruptionTolerance;
     }
 
     // The environment, in order: the ring's variables (the seeds are drawn from the app's own
@@ -589,7 +639,13 @@ export class CassandraRing extends Construct {
         ...(props.env ?? []),
       ];
       env.forEach(e => app.addEnv(e.name, e.value));
+      if (this.metricsAgent && this.metricsPort !== undefined) {
+        this.addMetricsAgent(app, this.metricsAgent, this.metricsPort);
+      }
     });
+    if (props.metrics?.alerts) {
+      this.addAlerts();
+    }
   }
 
   /**
@@ -728,6 +784,121 @@ export class CassandraRing extends Construct {
     }));
   }
 
+  /** Checks `metrics` and returns the exporter's port (none without `metrics`). */
+  private checkMetrics(props: CassandraRingProps): number | undefined {
+    const metrics = props.metrics;
+    if (metrics === undefined) {
+      if (props.metricsAgent !== undefined) {
+        throw invalid(this, 'metricsAgent', props.metricsAgent.image, 'applies only with metrics; give metrics as well, or leave metricsAgent out');
+      }
+      return undefined;
+    }
+    const port = metrics.port ?? DEFAULT_METRICS_PORT;
+    checkInteger(this, 'metrics.port', port, 1, 65535);
+    const taken: { [port: number]: string } = {
+      [INTRA_NODE_PORT]: 'intra-node', [TLS_INTRA_NODE_PORT]: 'tls-intra-node', [JMX_PORT]: 'jmx', [CQL_PORT]: 'cql',
+    };
+    if (taken[port] !== undefined) {
+      throw invalid(this, 'metrics.port', port, `is Cassandra's ${taken[port]} port; the JMX exporter needs a port of its own, e.g. ${DEFAULT_METRICS_PORT}`);
+    }
+    if (metrics.path !== undefined && metrics.path !== '/metrics') {
+      throw invalid(this, 'metrics.path', metrics.path, 'the JMX exporter agent serves /metrics; leave metrics.path out');
+    }
+    return port;
+  }
+
+  private checkAgent(agent: JmxExporterAgent): JmxExporterAgent {
+    if (!(agent instanceof JmxExporterAgent)) {
+      throw invalid(this, 'metricsAgent', agent, 'must be JmxExporterAgent.fromMavenCentral(version) or JmxExporterAgent.fromImage(image, jarPath)');
+    }
+    if (agent.source === JmxExporterAgentSource.MAVEN_CENTRAL && !/^\d+\.\d+\.\d+$/.test(agent.version ?? '')) {
+      throw invalid(this, 'metricsAgent.version', agent.version, 'must be a release version of the JMX exporter, e.g. "1.0.1"');
+    }
+    if (typeof agent.image !== 'string' || agent.image.trim() === '' || /\s/.test(agent.image)) {
+      throw invalid(this, 'metricsAgent.image', agent.image, 'must be an image reference without spaces');
+    }
+    if (agent.source === JmxExporterAgentSource.IMAGE) {
+      checkAbsolutePath(this, 'metricsAgent.jarPath', agent.jarPath!);
+    }
+    return agent;
+  }
+
+  /**
+   * The JMX exporter as a Java agent: an init container puts its jar into an emptyDir, the
+   * Cassandra container mounts it read-only and loads it with `-javaagent` (the images' `cassandra-env.sh`
+   * appends `JVM_EXTRA_OPTS` to the JVM options); its configuration comes from the ring's ConfigMap.
+   */
+  private addMetricsAgent(app: StatefulApp, agent: JmxExporterAgent, port: number): void {
+    const target = `/${AGENT_NAME}/${AGENT_JAR}`;
+    const command = agent.source === JmxExporterAgentSource.MAVEN_CENTRAL
+      ? ['sh', '-c', [
+        'set -eu',
+        `url="${agent.downloadUrl}"`,
+        `curl -fsSL --retry 5 -o "${target}.part" "$url"`,
+        'sum="$(curl -fsSL --retry 5 "$url.sha1" | cut -c1-40)"',
+        `echo "$sum  ${target}.part" | sha1sum -c -`,
+        `mv "${target}.part" "${target}"`,
+        '',
+      ].join('\n')]
+      : ['cp', agent.jarPath!, target];
+    app.addVolume(PodVolume.emptyDir(AGENT_NAME));
+    app.addInitContainer({
+      name: AGENT_NAME,
+      image: agent.image,
+      command,
+      // Any non-root user may write to the emptyDir; the download image's own user is a name,
+      // which runAsNonRoot cannot check.
+      containerSecurity: { user: 65534, group: 65534 },
+      resources: {
+        cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(500) },
+        memory: { request: Size.mebibytes(32), limit: Size.mebibytes(128) },
+      },
+    });
+    app.mountVolume(AGENT_NAME, `/${AGENT_NAME}`, { container: AGENT_NAME });
+    app.mountVolume(AGENT_NAME, AGENT_DIR, { readOnly: true });
+    app.addConfigFile(AGENT_CONFIG, JMX_EXPORTER_CONFIG);
+    app.addEnv('JVM_EXTRA_OPTS', kplus.EnvValue.fromValue(`-javaagent:${AGENT_DIR}/${AGENT_JAR}=${port}:${AGENT_CONFIG}`));
+  }
+
+  /** The ring's own alerts: nodes down, and more nodes down than the disruption budget allows. */
+  private addAlerts(): void {
+    // The ring's alerts go into the first app's rule, and count every rack's pods.
+    const app = this.app;
+    const ns = app.namespace;
+    const podNames = this.podNames;
+    const n = podNames.length;
+    const where = `Cassandra ring ${this.ringName} (namespace ${ns})`;
+    const kubectl = `kubectl -n ${ns}`;
+    const up = podsUp(ns, podNames);
+    app.addAlert({
+      name: 'CassandraNodeDown',
+      expression: `${up} < ${n}`,
+      pendingFor: Duration.minutes(5),
+      severity: AlertSeverity.WARNING,
+      summary: `Only {{ $value }} of the ${n} nodes of ${where} are up.`,
+      runbook: `A node of the ring (${podNames.join(', ')}) has not answered Prometheus for 5 minutes. The ring serves `
+        + 'requests as long as each token range keeps enough replicas for the consistency level; writes for the node are kept as '
+        + `hints for a while (max_hint_window). Find it: \`${kubectl} get pods -l ${labelSelector(app.selectorLabels)}\`, then `
+        + `\`${kubectl} describe pod <pod>\`, \`${kubectl} logs <pod> -c ${app.containerName}\`, and the ring's view: `
+        + `\`${kubectl} exec <a running pod> -c ${app.containerName} -- nodetool status\` (DN = down). Do not remove the node `
+        + '(nodetool removenode) or delete its claim while it can come back.',
+    });
+    const tolerance = this.disruptionTolerance;
+    if (tolerance !== undefined && n - tolerance > 0) {
+      app.addAlert({
+        name: 'CassandraNodesDownBeyondBudget',
+        expression: `${up} < ${n - tolerance}`,
+        pendingFor: Duration.minutes(1),
+        severity: AlertSeverity.CRITICAL,
+        summary: `Only {{ $value }} of the ${n} nodes of ${where} are up: more than the ${tolerance} the disruption budget allows are down.`,
+        runbook: `More nodes are down than the PodDisruptionBudget of the ring allows (${tolerance} of ${n}), so token ranges may have `
+          + 'lost the replicas their consistency level needs: requests at QUORUM fail for ranges with too few replicas left. Bring '
+          + 'nodes back one at a time, each Up/Normal in `nodetool status` before the next; stop node drains and cluster upgrades '
+          + `until then. Nodes: ${podNames.join(', ')}.`,
+      });
+    }
+  }
+
   private checkTopologyName(field: string, value: string) {
     if (typeof value !== 'string' || !TOPOLOGY_NAME.test(value)) {
       throw invalid(this, field, value,
@@ -743,3 +914,40 @@ export class CassandraRing extends Construct {
     return mib;
   }
 }
+
+function labelSelector(labels: { [key: string]: string }): string {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+/**
+ * Configuration of the JMX exporter agent: Cassandra's client request, storage, compaction, commit
+ * log, dropped message and thread pool metrics and the failure detector's view of the ring (the
+ * agent adds the JVM's own metrics). Based on the Cassandra example of the JMX exporter project.
+ */
+const JMX_EXPORTER_CONFIG = [
+  'lowercaseOutputName: true',
+  'lowercaseOutputLabelNames: true',
+  'includeObjectNames:',
+  '  - "org.apache.cassandra.metrics:type=ClientRequest,*"',
+  '  - "org.apache.cassandra.metrics:type=Storage,*"',
+  '  - "org.apache.cassandra.metrics:type=Compaction,*"',
+  '  - "org.apache.cassandra.metrics:type=CommitLog,*"',
+  '  - "org.apache.cassandra.metrics:type=DroppedMessage,*"',
+  '  - "org.apache.cassandra.metrics:type=ThreadPools,*"',
+  '  - "org.apache.cassandra.net:type=FailureDetector"',
+  'rules:',
+  "  - pattern: 'org.apache.cassandra.metrics<type=ThreadPools, path=(\\w+), scope=(\\w+), name=(\\w+)><>(Count|Value)'",
+  '    name: cassandra_threadpools_$3_$4',
+  '    labels:',
+  '      path: "$1"',
+  '      scope: "$2"',
+  "  - pattern: 'org.apache.cassandra.metrics<type=(\\w+), scope=([\\w-]+), name=(\\w+)><>(Count|Value|Mean|99thPercentile)'",
+  '    name: cassandra_$1_$3_$4',
+  '    labels:',
+  '      scope: "$2"',
+  "  - pattern: 'org.apache.cassandra.metrics<type=(\\w+), name=(\\w+)><>(Count|Value)'",
+  '    name: cassandra_$1_$2_$3',
+  "  - pattern: 'org.apache.cassandra.net<type=FailureDetector><>(DownEndpointCount|UpEndpointCount)'",
+  '    name: cassandra_failuredetector_$1',
+  '',
+].join('\n');

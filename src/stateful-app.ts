@@ -5,7 +5,10 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ContainerProps, PodVolume, PodVolumeKind, SidecarProps, VolumeMountOptions } from './container';
 import { GitOps } from './gitops';
+import { AlertRule, ScrapeKind } from './monitoring';
 import { ObjectMetadataOptions, WorkloadMetadataOptions } from './object-metadata';
+import { AppMonitoring, resolveMetrics, ResolvedMetrics, SCRAPE_ANNOTATIONS } from './private/app-monitoring';
+import { registerApp } from './private/chart-checks';
 import { createDisruptionBudget } from './private/disruption-budget';
 import {
   checkGitOps, checkPresetConflicts, describeGitOps, effectiveGitOps, gitOpsOf, keepAnnotationsOfEveryTool, registerGitOps,
@@ -13,7 +16,7 @@ import {
 import {
   DEFAULT_CLUSTER_DOMAIN, defaultSelectorLabels, effectiveNamespace, Identity, mergeLabels,
 } from './private/identity';
-import { registerApp } from './private/chart-checks';
+import { workloadKindOf } from './private/monitoring';
 import {
   checkContainer, checkEnvValue, checkResources, checkRootUser, ContainerState, containerVolumeName, DEFAULT_RESOURCES,
   ownVolumes, renderContainer, sizeBytes, sizeQuantity,
@@ -352,6 +355,17 @@ export class StatefulApp extends Construct {
    * claim and start order.
    */
   public readonly expandedClaims: ApiObject[] = [];
+  /** Port number of the metrics endpoint, if the app has `metrics`. */
+  public readonly metricsPort?: number;
+  /** The ServiceMonitor or PodMonitor, if `metrics.scrape` asks for one. */
+  public readonly metricsMonitor?: ApiObject;
+  /** The PrometheusRule with the app's alerts, if `metrics.alerts` is given. */
+  public readonly prometheusRule?: ApiObject;
+  /**
+   * How many pods the PodDisruptionBudget lets voluntary disruptions take down at once (its
+   * maxUnavailable, or replicas − minAvailable); `undefined` when the app has no budget.
+   */
+  public readonly disruptionTolerance?: number;
 
   private readonly props: StatefulAppProps;
   private readonly errors: ErrorScope;
@@ -366,6 +380,9 @@ export class StatefulApp extends Construct {
   private readonly ownSelectorLabels: { [key: string]: string };
   private readonly serviceAccountName?: string;
   private configMapObject?: ApiObject;
+  private readonly metrics?: ResolvedMetrics;
+  private readonly monitoring?: AppMonitoring;
+  private budgetAllows?: number;
 
   constructor(scope: Construct, id: string, props: StatefulAppProps) {
     super(scope, id);
@@ -485,11 +502,21 @@ export class StatefulApp extends Construct {
     (props.sidecars ?? []).forEach(c => this.addSidecar(c));
     (props.initContainers ?? []).forEach(c => this.addInitContainer(c));
 
+    // metrics: the port is on the pods and the headless Service
+    this.metrics = resolveMetrics(errors, props.metrics, [this.main, ...this.sidecars]);
+    this.metricsPort = this.metrics?.port;
+    for (const key of SCRAPE_ANNOTATIONS) {
+      if (this.metrics?.scrape.kind === ScrapeKind.ANNOTATIONS && props.podAnnotations?.[key] !== undefined) {
+        throw invalid(errors, 'podAnnotations', key, 'is set by metrics.scrape (Scrape.annotations()); remove it from podAnnotations');
+      }
+    }
+
     // Services
     this.servicePorts = props.servicePorts ?? (props.container.ports ?? [])
       .filter(p => p.name !== undefined)
       .map(p => ({ name: p.name, port: p.number, protocol: p.protocol }));
     this.checkServicePorts('servicePorts', this.servicePorts, undefined);
+    this.servicePorts = this.withMetricsPort(this.servicePorts);
     this.headlessService = props.createHeadlessService === false ? undefined : new k8s.KubeService(this, 'HeadlessService', {
       metadata: this.metadata(this.serviceName, 'headlessService'),
       spec: {
@@ -506,9 +533,17 @@ export class StatefulApp extends Construct {
       if (this.clientServiceName === this.serviceName) {
         throw invalid(errors, 'clientService.name', this.clientServiceName, `must differ from the headless Service name (serviceName "${this.serviceName}")`);
       }
-      const ports = cs.ports ?? this.servicePorts;
+      // The metrics port stays off the client Service: a ServiceMonitor scrapes each pod once.
+      const ports = cs.ports ?? this.servicePorts.filter(p => this.metrics === undefined || p.name !== this.metrics.portName);
+      if (this.metrics?.scrape.kind === ScrapeKind.SERVICE_MONITOR && cs.ports?.some(p => p.name === this.metrics!.portName)) {
+        throw invalid(errors, 'clientService.ports', this.metrics.portName,
+          'is the metrics port, which the ServiceMonitor scrapes through the headless Service; on the client Service as well, '
+          + 'Prometheus would scrape every pod twice. Leave it off the client Service');
+      }
       if (ports.length === 0) {
-        throw invalid(errors, 'clientService.ports', ports, 'give at least one port (the main container has no named ports to default to)');
+        throw invalid(errors, 'clientService.ports', ports, this.servicePorts.length > 0
+          ? 'give at least one port (the headless Service has only the metrics port, which stays off the client Service)'
+          : 'give at least one port (the main container has no named ports to default to)');
       }
       const type = cs.type ?? kplus.ServiceType.CLUSTER_IP;
       checkEnumValue(errors, 'clientService.type', type, kplus.ServiceType, 'ServiceType');
@@ -553,6 +588,25 @@ export class StatefulApp extends Construct {
     }
 
     this.disruptionBudget = this.createBudget();
+    this.disruptionTolerance = this.budgetAllows;
+
+    // scrape configuration and alerts
+    if (this.metrics) {
+      this.monitoring = new AppMonitoring({
+        scope: this,
+        errors,
+        kind: workloadKindOf(this),
+        name,
+        namespace: this.namespace,
+        selectorLabels: this.selectorLabels,
+        podNames: this.podNames,
+        containerName: this.containerName,
+        claimNames: this.volumeClaims.flatMap(c => this.identity.claimNames(c.name)),
+        metadata: n => this.metadata(n, 'monitoring'),
+      }, this.metrics);
+      this.metricsMonitor = this.monitoring.monitor;
+      this.prometheusRule = this.monitoring.rule;
+    }
     this.node.addValidation({ validate: () => this.validateLate() });
     registerApp(this, {
       errors,
@@ -644,11 +698,24 @@ export class StatefulApp extends Construct {
    * Adds an annotation to the pods (the pod template). Changing it later rolls every pod.
    */
   public addPodAnnotation(key: string, value: string): void {
-    if (typeof key !== 'string' || key === '' || this.props.podAnnotations?.[key] !== undefined || this.extraPodAnnotations[key] !== undefined) {
+    if (typeof key !== 'string' || key === '' || this.props.podAnnotations?.[key] !== undefined || this.extraPodAnnotations[key] !== undefined
+      || this.monitoring?.podAnnotations()[key] !== undefined) {
       throw invalid(this.errors, 'pod annotation', key, 'must be a new, non-empty annotation key');
     }
     checkAnnotations(this.errors, 'pod annotation', { [key]: value });
     this.extraPodAnnotations[key] = value;
+  }
+
+  /**
+   * Adds an alert to the app's PrometheusRule (the app needs `metrics.alerts`). It carries the
+   * labels every alert of the app has (`severity`, `namespace`, `statefulset` and
+   * `metrics.alerts.alertLabels`).
+   */
+  public addAlert(rule: AlertRule): void {
+    if (!this.monitoring) {
+      throw invalid(this.errors, 'metrics', undefined, 'the app has no metrics: give metrics (with alerts: {}) to add alerts');
+    }
+    this.monitoring.addAlert(rule);
   }
 
   /**
@@ -1303,7 +1370,9 @@ export class StatefulApp extends Construct {
   }
 
   private renderPodAnnotations(): { [key: string]: string } | undefined {
-    const annotations: { [key: string]: string } = { ...this.props.podAnnotations, ...this.extraPodAnnotations };
+    const annotations: { [key: string]: string } = {
+      ...this.props.podAnnotations, ...this.extraPodAnnotations, ...this.monitoring?.podAnnotations(),
+    };
     if (this.configFiles.length > 0) {
       const hash = createHash('sha256');
       for (const f of [...this.configFiles].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
@@ -1382,16 +1451,40 @@ export class StatefulApp extends Construct {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Metrics
+
+  /** The ports of the headless Service with the metrics port, which is added when it is missing. */
+  private withMetricsPort(ports: kplus.ServicePort[]): kplus.ServicePort[] {
+    const m = this.metrics;
+    if (!m) return ports;
+    const named = ports.find(p => p.name === m.portName);
+    if (named && (named.targetPort ?? named.port) !== m.port) {
+      throw invalid(this.errors, 'servicePorts', m.portName,
+        `is the name of the metrics port ${m.port}, but this Service port targets ${named.targetPort ?? named.port}; `
+        + 'give it the metrics port, or leave it out (the metrics port is added to the headless Service)');
+    }
+    if (named) return ports;
+    const clash = ports.find(p => p.port === m.port && (p.protocol ?? kplus.Protocol.TCP) === kplus.Protocol.TCP);
+    if (clash) {
+      throw invalid(this.errors, 'servicePorts', m.port,
+        `Service port ${clash.name ?? '(unnamed)'} has the number of the metrics port; name it '${m.portName}' or leave it out`);
+    }
+    return [...ports, { name: m.portName, port: m.port }];
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Disruption budget
 
   private createBudget(): ApiObject | undefined {
-    return createDisruptionBudget(this, 'DisruptionBudget', this.errors, this.props.disruptionBudget, {
+    const created = createDisruptionBudget(this, 'DisruptionBudget', this.errors, this.props.disruptionBudget, {
       replicas: this.replicas,
       quorum: this.props.quorum ?? false,
       defaultName: `${this.name}-pdb`,
       metadata: pdbName => this.metadata(pdbName, 'disruptionBudget'),
       selector: this.selectorLabels,
     });
+    this.budgetAllows = created?.allows;
+    return created?.object;
   }
 }
 

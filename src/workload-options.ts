@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ContainerSecurityOptions } from './container';
 import { GitOps } from './gitops';
+import { MetricsOptions } from './monitoring';
 import { WorkloadMetadataOptions } from './object-metadata';
 import { NodeSelectorTerm, PreferredNodeSelectorTerm, Toleration, TopologySpread } from './scheduling';
 import { IStorageClass } from './storage-class';
@@ -509,4 +510,15 @@ export interface StatefulWorkloadOptions {
    * @default false
    */
   readonly allowUndeclaredPorts?: boolean;
+
+  /**
+   * Prometheus metrics: the endpoint on the pods and the headless Service, how Prometheus is told
+   * to scrape it (`metrics.scrape`) and a PrometheusRule with the app's alerts (`metrics.alerts`).
+   * A StatefulApp serves its own endpoint (`metrics.port`, `metrics.path`); a ZooKeeperEnsemble
+   * turns on ZooKeeper's Prometheus metrics provider (official image only); a CassandraRing runs
+   * the Prometheus JMX exporter as a Java agent in the Cassandra JVM. See docs/observability.md.
+   *
+   * @default - no metrics endpoint, scrape configuration or alerts
+   */
+  readonly metrics?: MetricsOptions;
 }

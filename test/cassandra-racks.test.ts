@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  CassandraRack, CassandraRing, CassandraRingProps, DisruptionBudget, NodeSelectorOperator, StorageClass, VolumeBindingMode,
+  CassandraRack, CassandraRing, CassandraRingProps, DisruptionBudget, NodeSelectorOperator, Scrape, StorageClass, VolumeBindingMode,
 } from '../src';
 import { findObject, freshChart, synthValidated, toYaml } from './util/synth';
 
@@ -295,5 +295,46 @@ describe('CassandraRing with racks: refusals', () => {
   test('fails on a bad scheduling option of the ring', () => {
     fails({ requiredNodeAffinity: [{ matchExpressions: [] }] },
       /^test\/cassandra: invalid requiredNodeAffinity\[0\]\.matchExpressions \[\]: give at least one requirement/);
+  });
+});
+
+describe('CassandraRing with racks and metrics', () => {
+  const { chart, ring } = build({
+    racks: THREE_ZONES.map(r => ({ ...r, replicas: 2 })),
+    metrics: { scrape: Scrape.podMonitor(), alerts: {} },
+  });
+  const objects = synthValidated(chart);
+  const statefulSets = objects.filter(o => o.kind === 'StatefulSet');
+
+  test('every rack runs the exporter agent on the metrics port', () => {
+    expect(statefulSets).toHaveLength(3);
+    for (const sts of statefulSets) {
+      const pod = sts.spec.template.spec;
+      expect(pod.initContainers.map((c: any) => c.name)).toEqual(['jmx-exporter']);
+      expect(envOf(sts).JVM_EXTRA_OPTS).toMatch(/^-javaagent:.*=9404:/);
+      expect(pod.containers[0].ports).toContainEqual({ containerPort: 9404, name: 'metrics' });
+    }
+  });
+
+  test('one monitor, which selects every pod of the ring', () => {
+    const monitors = objects.filter(o => o.kind === 'PodMonitor');
+    expect(monitors).toHaveLength(1);
+    const podLabels = statefulSets.map(s => s.spec.template.metadata.labels);
+    for (const labels of podLabels) {
+      expect(selects(monitors[0].spec.selector.matchLabels, labels)).toBe(true);
+    }
+  });
+
+  test('the ring\'s alerts count all six nodes against the ring\'s budget (two nodes, the smallest rack)', () => {
+    expect(ring.disruptionTolerance).toBe(2);
+    const rules = objects.filter(o => o.kind === 'PrometheusRule').flatMap(r => r.spec.groups.flatMap((g: any) => g.rules));
+    const nodeDown = rules.find((r: any) => r.alert === 'CassandraNodeDown');
+    expect(nodeDown.expr).toMatch(/< 6$/);
+    for (const pod of ring.podNames) {
+      expect(nodeDown.annotations.runbook).toContain(pod);
+    }
+    const beyond = rules.find((r: any) => r.alert === 'CassandraNodesDownBeyondBudget');
+    expect(beyond.expr).toMatch(/< 4$/);
+    expect(rules.filter((r: any) => r.alert === 'CassandraNodeDown')).toHaveLength(1);
   });
 });

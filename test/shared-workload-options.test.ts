@@ -2,8 +2,8 @@ import { Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  CassandraRing, DisruptionBudget, GitOps, NodeSelectorOperator, Spreading, StatefulApp, StatefulWorkloadOptions, StorageClass,
-  TaintEffect, TopologySpread, UpdateStrategy, ZooKeeperEnsemble,
+  CassandraRing, DisruptionBudget, GitOps, NodeSelectorOperator, Scrape, Spreading, StatefulApp, StatefulWorkloadOptions,
+  StorageClass, TaintEffect, TopologySpread, UpdateStrategy, ZooKeeperEnsemble,
 } from '../src';
 import { findObject, freshChart, synthValidated } from './util/synth';
 
@@ -46,12 +46,13 @@ const SHARED: StatefulWorkloadOptions = {
   preferredNodeAffinity: [{ weight: 50, matchExpressions: [{ key: 'node.example.com/spot', operator: NodeSelectorOperator.DOES_NOT_EXIST }] }],
   priorityClassName: 'storage-critical',
   createServiceAccount: true,
+  metrics: { scrape: Scrape.podMonitor(), alerts: {} },
 };
 
 const CONSTRUCTS: Array<[string, (scope: Construct) => void, string]> = [
   ['StatefulApp', scope => new StatefulApp(scope, 'w', {
     ...SHARED,
-    container: { image: 'registry.example.com/store:1.0', ports: [{ number: 7000, name: 'peer' }] },
+    container: { image: 'registry.example.com/store:1.0', ports: [{ number: 7000, name: 'peer' }, { number: 9100, name: 'metrics' }] },
     volumeClaims: [{ name: 'data', size: Size.gibibytes(1), mountPath: '/data' }],
   }), 'store-client'],
   ['ZooKeeperEnsemble', scope => new ZooKeeperEnsemble(scope, 'w', SHARED), 'store-cs'],
@@ -195,6 +196,17 @@ const CHECKS: Array<[keyof StatefulWorkloadOptions, (r: Rendered) => void]> = [
       Service: '-1', ConfigMap: '-1', StatefulSet: '0', PodDisruptionBudget: '1',
     }[o.kind as string]]));
     expect(r.sts.spec.volumeClaimTemplates[0].metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' });
+  }],
+  ['metrics', r => {
+    const port = r.container.ports.find((p: any) => p.name === 'metrics');
+    expect(port).toBeDefined();
+    expect(findObject(r.objects, 'Service', 'store-peers').spec.ports).toContainEqual({ name: 'metrics', port: port.containerPort });
+    expect(findObject(r.objects, 'PodMonitor', 'store').spec).toEqual({
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'store' } },
+      podMetricsEndpoints: [{ port: 'metrics', path: '/metrics' }],
+    });
+    const rule = findObject(r.objects, 'PrometheusRule', 'store-alerts');
+    expect(rule.spec.groups[0].rules.map((a: any) => a.labels.statefulset)).toEqual(rule.spec.groups[0].rules.map(() => 'store'));
   }],
 ];
 

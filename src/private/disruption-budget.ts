@@ -34,7 +34,7 @@ export function createDisruptionBudget(
   errors: ErrorScope,
   given: DisruptionBudget | undefined,
   target: BudgetTarget,
-): ApiObject | undefined {
+): CreatedBudget | undefined {
   const n = target.replicas;
   const quorum = target.quorum;
   const tolerance = quorum ? toleratedFailures(n) : Math.max(n - 1, 0);
@@ -99,7 +99,7 @@ export function createDisruptionBudget(
   const pdbName = budget.name ?? target.defaultName;
   checkDnsSubdomain(errors, 'disruptionBudget.name', pdbName);
   const max = budget.kind === DisruptionBudgetKind.MAX_UNAVAILABLE;
-  return new k8s.KubePodDisruptionBudget(scope, id, {
+  const object = new k8s.KubePodDisruptionBudget(scope, id, {
     metadata: target.metadata(pdbName),
     spec: {
       selector: { matchLabels: target.selector },
@@ -108,6 +108,13 @@ export function createDisruptionBudget(
       unhealthyPodEvictionPolicy: budget.unhealthyPodEvictionPolicy,
     },
   });
+  return { object, allows: max ? count : n - count };
+}
+
+/** A created PodDisruptionBudget and how many pods it lets voluntary disruptions take down at once. */
+export interface CreatedBudget {
+  readonly object: ApiObject;
+  readonly allows: number;
 }
 
 function describeBudget(budget: DisruptionBudget): string {

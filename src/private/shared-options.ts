@@ -41,6 +41,7 @@ const SHARED_OPTIONS: Record<keyof StatefulWorkloadOptions, true> = {
   createServiceAccount: true,
   automountServiceAccountToken: true,
   allowUndeclaredPorts: true,
+  metrics: true,
 };
 
 /** Names of the shared options. */

@@ -40,8 +40,8 @@ test('every claim template of every example is written as the API server stores 
   }
   // web, web-parallel, redis-hostpath, nginx-nfs, nginx-managed-nfs, zookeeper, cassandra,
   // wordpress-statefulset, zookeeper-argocd, web-expanded: one claim template each;
-  // cassandra-racks: one per rack (three)
-  expect(templates).toBe(13);
+  // zookeeper-monitoring, cassandra-monitoring: one each; cassandra-racks: one per rack (three)
+  expect(templates).toBe(15);
 });
 
 test('synthesizing the examples twice gives byte-identical YAML', () => {

@@ -105,6 +105,8 @@ const EXPECTED_CLAIMS: { [name: string]: string } = {
   'zookeeper-argocd': 'cluster-default',
   // the claims are in the input (declared by expandTo); the cluster's default class provisions them
   'web-expanded': 'cluster-default',
+  'zookeeper-monitoring': 'cluster-default',
+  'cassandra-monitoring': 'cluster-default',
 };
 
 test('the examples are synthesized as the root app writes them', () => {

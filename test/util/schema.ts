@@ -10,6 +10,10 @@
  * export a class whose own `apiVersion` and `kind` are exactly the object's, so an unknown group,
  * version or kind (including a custom resource) is reported as an error, never skipped.
  *
+ * Custom resources of the Prometheus Operator (`monitoring.coreos.com/v1` ServiceMonitor,
+ * PodMonitor, PrometheusRule) are validated the same way with the models of
+ * `@kubernetes-models/prometheus-operator`, which has the same layout.
+ *
  * `kubernetes-models` is published as ES modules only, which jest's CommonJS module system cannot
  * load. The models therefore run in a worker thread (plain Node.js, outside jest's module
  * registry); the test thread waits for each answer synchronously, so `validateManifests` stays a
@@ -31,7 +35,7 @@ const { workerData } = require('worker_threads');
 const fs = require('fs');
 const path = require('path');
 const { pathToFileURL } = require('url');
-const { port, flag, modelsDir } = workerData;
+const { port, flag, modelsDirs } = workerData;
 const classes = new Map();
 
 async function modelClass(apiVersion, kind) {
@@ -39,8 +43,9 @@ async function modelClass(apiVersion, kind) {
   if (classes.has(id)) return classes.get(id);
   let cls;
   if (/^([a-z0-9][a-z0-9.-]*\\/)?v[0-9]+((alpha|beta)[0-9]+)?$/.test(apiVersion) && /^[A-Z][A-Za-z0-9]*$/.test(kind)) {
-    const file = path.join(modelsDir, ...apiVersion.split('/'), kind + '.js');
-    if (fs.existsSync(file)) {
+    for (const modelsDir of modelsDirs) {
+      const file = path.join(modelsDir, ...apiVersion.split('/'), kind + '.js');
+      if (cls || !fs.existsSync(file)) continue;
       const mod = await import(pathToFileURL(file).href);
       const candidate = mod[kind];
       if (typeof candidate === 'function' && candidate.apiVersion === apiVersion && candidate.kind === kind) cls = candidate;
@@ -84,21 +89,27 @@ interface SchemaWorker {
 
 let current: SchemaWorker | undefined;
 
-/** Finds `node_modules/kubernetes-models` from this file upwards (the package exports no CommonJS entry to resolve). */
-function modelsDirectory(): string {
+/**
+ * Finds `node_modules/<pkg>` from this file upwards (the model packages export no CommonJS entry
+ * to resolve).
+ */
+function modelsDirectory(pkg: string): string {
   let dir = __dirname;
   for (;;) {
-    const candidate = path.join(dir, 'node_modules', 'kubernetes-models');
+    const candidate = path.join(dir, 'node_modules', ...pkg.split('/'));
     if (fs.existsSync(path.join(candidate, 'package.json'))) {
       return candidate;
     }
     const parent = path.dirname(dir);
     if (parent === dir) {
-      throw new Error(`kubernetes-models is not installed: no node_modules/kubernetes-models above ${__dirname} (run npm ci)`);
+      throw new Error(`${pkg} is not installed: no node_modules/${pkg} above ${__dirname} (run npm ci)`);
     }
     dir = parent;
   }
 }
+
+/** The model packages, searched in order: Kubernetes' own kinds, then the Prometheus Operator's. */
+const MODEL_PACKAGES = ['kubernetes-models', '@kubernetes-models/prometheus-operator'];
 
 function schemaWorker(): SchemaWorker {
   if (!current) {
@@ -106,7 +117,7 @@ function schemaWorker(): SchemaWorker {
     const flag = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { port: port2, flag, modelsDir: modelsDirectory() },
+      workerData: { port: port2, flag, modelsDirs: MODEL_PACKAGES.map(modelsDirectory) },
       transferList: [port2],
     });
     worker.unref();
