@@ -1128,11 +1128,6 @@ export class StatefulApp extends Construct {
         }
       }
     }
-    const dupVolume = firstDuplicate(this.volumeNames());
-    if (dupVolume !== undefined) {
-      throw invalid(this.errors, 'volume names', dupVolume,
-        'two volumes of the pod have this name (a claim, a writable directory, a ConfigMap mount or an added volume); rename one');
-    }
     for (const c of all) {
       const seen = new Map<string, { field: string; volume: string }>();
       for (const { mount, field } of this.describedMounts(c)) {
@@ -1146,6 +1141,11 @@ export class StatefulApp extends Construct {
         }
         seen.set(p, { field, volume: mount.name });
       }
+    }
+    const dupVolume = firstDuplicate(this.volumeNames());
+    if (dupVolume !== undefined) {
+      throw invalid(this.errors, 'volume names', dupVolume,
+        'two volumes of the pod have this name (a claim, a writable directory, a ConfigMap mount or an added volume); rename one');
     }
     this.checkServiceTargets('servicePorts', this.servicePorts);
     if (this.props.clientService) {

@@ -127,9 +127,10 @@ function checkChart(chart: Chart, reg: Registry): string[] {
 /** Two objects of one kind, namespace and name: applying the manifest keeps only the last. */
 function checkDuplicateObjects(chart: Chart): void {
   const seen = new Map<string, ApiObject>();
-  for (const c of chart.node.findAll()) {
-    if (!ApiObject.isApiObject(c) || Chart.of(c) !== chart) continue;
-    const object = c as ApiObject;
+  const objects = chart.node.findAll().filter(c => ApiObject.isApiObject(c) && Chart.of(c) === chart) as ApiObject[];
+  // StatefulSets first: two apps of one name are reported by their name, not by a Service named after it.
+  objects.sort((a, b) => Number(b.kind === 'StatefulSet') - Number(a.kind === 'StatefulSet'));
+  for (const object of objects) {
     const name = object.metadata.name;
     if (typeof name !== 'string') continue;
     const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
