@@ -6,6 +6,7 @@ import {
   LinuxCapability, NfsVolumeSet, NfsVolumeSetProps, PodVolume, Spreading, StatefulApp, StatefulAppProps, StaticVolumeSet, StorageClass,
   StorageClassProps, TaintEffect, TopologySpread, VolumePaths, WhenUnsatisfiable, ZooKeeperEnsemble, ZooKeeperEnsembleProps, ZooKeeperImage,
 } from '../src';
+import { validateBudget, validateStatefulSet, validateStringMaps } from '../src/plan/validate';
 import { freshChart, synthValidated } from './util/synth';
 
 // A battery of bad inputs, grouped by kind, across the six constructs. Each case states its expected
@@ -534,6 +535,14 @@ describe('validation battery', () => {
       } else {
         const objects = run();
         expect(objects.length).toBeGreaterThan(0);
+        // The plan command's create-time validation (a second reading of the API server's rules)
+        // finds nothing to refuse either.
+        const refusals = objects.flatMap(o => [
+          ...validateStringMaps(o.kind, o),
+          ...(o.kind === 'StatefulSet' ? validateStatefulSet(o) : []),
+          ...(o.kind === 'PodDisruptionBudget' ? validateBudget(o) : []),
+        ]);
+        expect(refusals).toEqual([]);
         expect(c.expect.accepted.length).toBeGreaterThan(10);
         c.expect.check?.(objects);
       }
