@@ -1169,7 +1169,8 @@ export class StatefulApp extends Construct {
     const names = all.map(c => c.name);
     for (const c of all) {
       c.env.forEach(e => {
-        const container: unknown = (e.value?.valueFrom as { resourceFieldRef?: { containerName?: string } } | undefined)?.resourceFieldRef?.containerName;
+        const from = e.value?.valueFrom as { resourceFieldRef?: { containerName?: string } } | undefined;
+        const container: unknown = from?.resourceFieldRef?.containerName;
         if (container !== undefined && !names.includes(container as string)) {
           throw invalid(this.errors, `${c.field} env ${e.name} container`, container,
             `is not a container of the app (have: ${names.join(', ')}); name one of them, or leave it out for the variable's own container`);

@@ -117,7 +117,9 @@ describe('checks across the constructs of a chart', () => {
   test('volumes pinned to one node are accepted when spreading is only preferred', () => {
     const chart = freshChart();
     const app = new StatefulApp(chart, 'db', {
-      ...PG, replicas: 2, spreadAcrossNodes: Spreading.PREFERRED,
+      ...PG,
+      replicas: 2,
+      spreadAcrossNodes: Spreading.PREFERRED,
       volumeClaims: [{ name: 'data', size: Size.gibibytes(1), mountPath: '/data', storageClass: StorageClass.none() }],
     });
     new HostPathVolumeSet(chart, 'volumes', { app, claim: 'data', paths: VolumePaths.under('/srv'), nodes: ['n1', 'n1'] });

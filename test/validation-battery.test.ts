@@ -6,8 +6,8 @@ import {
   LinuxCapability, NfsVolumeSet, NfsVolumeSetProps, PodVolume, Spreading, StatefulApp, StatefulAppProps, StaticVolumeSet, StorageClass,
   StorageClassProps, TaintEffect, TopologySpread, VolumePaths, WhenUnsatisfiable, ZooKeeperEnsemble, ZooKeeperEnsembleProps, ZooKeeperImage,
 } from '../src';
-import { validateBudget, validateStatefulSet, validateStringMaps } from '../src/plan/validate';
 import { freshChart, synthValidated } from './util/synth';
+import { validateBudget, validateStatefulSet, validateStringMaps } from '../src/plan/validate';
 
 // A battery of bad inputs, grouped by kind, across the six constructs. Each case states its expected
 // outcome: a refusal at synth time in the library's one format (`<path>: invalid <field> <value>:
@@ -196,10 +196,16 @@ const CASES: Case[] = [
   { kind: 'images', construct: 'ZooKeeperEnsemble', input: 'official tag with a space', build: zk({ image: ZooKeeperImage.official('3.9 .3') }), expect: refused('zk', 'image') },
   { kind: 'images', construct: 'CassandraRing', input: 'image with a trailing newline', build: cass({ image: 'cassandra:4.1\n' }), expect: refused('cass', 'image') },
   { kind: 'images', construct: 'CassandraRing', input: 'upper-case repository', build: cass({ image: 'Cassandra:4.1' }), expect: refused('cass', 'image') },
-  { kind: 'images', construct: 'HostPathVolumeSet', input: 'ownership init container with a bad image', build: chart => {
-    const a = staticApp(chart, { initContainers: [StaticVolumeSet.ownershipInitContainer({ claim: 'data', user: 999, image: 'busy box' })] });
-    new HostPathVolumeSet(chart, 'volumes', { app: a, claim: 'data', paths: VolumePaths.under('/srv') });
-  }, expect: refused('redis', 'initContainers[0].image') },
+  {
+    kind: 'images',
+    construct: 'HostPathVolumeSet',
+    input: 'ownership init container with a bad image',
+    build: chart => {
+      const a = staticApp(chart, { initContainers: [StaticVolumeSet.ownershipInitContainer({ claim: 'data', user: 999, image: 'busy box' })] });
+      new HostPathVolumeSet(chart, 'volumes', { app: a, claim: 'data', paths: VolumePaths.under('/srv') });
+    },
+    expect: refused('redis', 'initContainers[0].image'),
+  },
 
   // Resources, on every container
   { kind: 'resources', construct: 'StatefulApp', input: 'cpu request above its limit', build: app({ resources: { cpu: { request: kplus.Cpu.units(2), limit: kplus.Cpu.units(1) } } }), expect: refused('db', 'resources.cpu.request') },
@@ -246,10 +252,16 @@ const CASES: Case[] = [
   { kind: 'security', construct: 'ZooKeeperEnsemble', input: 'user 0 with non-root required', build: zk({ podSecurity: { user: 0 } }), expect: refused('zk', 'podSecurity.user') },
   { kind: 'security', construct: 'CassandraRing', input: 'privileged without privilege escalation', build: cass({ containerSecurity: { privileged: true } }), expect: refused('cass', 'containerSecurity.privileged') },
   { kind: 'security', construct: 'CassandraRing', input: 'negative fsGroup', build: cass({ podSecurity: { fsGroup: -1 } }), expect: refused('cass', 'podSecurity.fsGroup') },
-  { kind: 'security', construct: 'HostPathVolumeSet', input: 'ownership init container for a negative user', build: chart => {
-    const a = staticApp(chart, { initContainers: [StaticVolumeSet.ownershipInitContainer({ claim: 'data', user: -1 })] });
-    new HostPathVolumeSet(chart, 'volumes', { app: a, claim: 'data', paths: VolumePaths.under('/srv') });
-  }, expect: { refused: /^StaticVolumeSet\.ownershipInitContainer\(\): invalid user -1: / } },
+  {
+    kind: 'security',
+    construct: 'HostPathVolumeSet',
+    input: 'ownership init container for a negative user',
+    build: chart => {
+      const a = staticApp(chart, { initContainers: [StaticVolumeSet.ownershipInitContainer({ claim: 'data', user: -1 })] });
+      new HostPathVolumeSet(chart, 'volumes', { app: a, claim: 'data', paths: VolumePaths.under('/srv') });
+    },
+    expect: { refused: /^StaticVolumeSet\.ownershipInitContainer\(\): invalid user -1: / },
+  },
 
   // Volumes and mounts
   { kind: 'volumes', construct: 'StatefulApp', input: 'absolute subPath of a claim mount', build: app({}, { claimMounts: [{ claim: 'data', path: '/backup', subPath: '/etc' }] }), expect: refused('db', 'container.claimMounts[0].subPath') },
@@ -308,18 +320,36 @@ const CASES: Case[] = [
   { kind: 'references', construct: 'StatefulApp', input: 'service account name with an underscore', build: app({ serviceAccountName: 'db_sa' }), expect: refused('db', 'serviceAccountName') },
   { kind: 'references', construct: 'StatefulApp', input: 'ConfigMap mount of a ConfigMap named in upper case', build: app({}, { configMapMounts: [{ configMap: 'Conf', path: '/conf' }] }), expect: refused('db', 'container.configMapMounts[0].configMap') },
   { kind: 'references', construct: 'StatefulApp', input: 'Secret volume named with a space', build: appThen({}, a => a.addVolume(PodVolume.fromSecret('creds', 'db creds'))), expect: refused('db', 'volume creds source name') },
-  { kind: 'references', construct: 'StatefulApp', input: 'env from a Secret named in upper case', build: chart => {
-    const secret = kplus.Secret.fromSecretName(chart, 'S', 'DbCreds');
-    new StatefulApp(chart, 'db', { ...PG, container: { ...PG.container, env: [{ name: 'PASSWORD', value: kplus.EnvValue.fromSecretValue({ secret, key: 'password' }) }] } });
-  }, expect: refused('db', 'container.env[0].value Secret name') },
-  { kind: 'references', construct: 'StatefulApp', input: 'env from a Secret key with a slash', build: chart => {
-    const secret = kplus.Secret.fromSecretName(chart, 'S', 'db-creds');
-    new StatefulApp(chart, 'db', { ...PG, container: { ...PG.container, env: [{ name: 'PASSWORD', value: kplus.EnvValue.fromSecretValue({ secret, key: 'a/b' }) }] } });
-  }, expect: refused('db', 'container.env[0].value Secret key') },
-  { kind: 'references', construct: 'StatefulApp', input: 'env from a ConfigMap key ".."', build: chart => {
-    const cm = kplus.ConfigMap.fromConfigMapName(chart, 'C', 'db-conf');
-    new StatefulApp(chart, 'db', { ...PG, container: { ...PG.container, env: [{ name: 'MODE', value: kplus.EnvValue.fromConfigMap(cm, '..') }] } });
-  }, expect: refused('db', 'container.env[0].value ConfigMap key') },
+  {
+    kind: 'references',
+    construct: 'StatefulApp',
+    input: 'env from a Secret named in upper case',
+    build: chart => {
+      const secret = kplus.Secret.fromSecretName(chart, 'S', 'DbCreds');
+      new StatefulApp(chart, 'db', { ...PG, container: { ...PG.container, env: [{ name: 'PASSWORD', value: kplus.EnvValue.fromSecretValue({ secret, key: 'password' }) }] } });
+    },
+    expect: refused('db', 'container.env[0].value Secret name'),
+  },
+  {
+    kind: 'references',
+    construct: 'StatefulApp',
+    input: 'env from a Secret key with a slash',
+    build: chart => {
+      const secret = kplus.Secret.fromSecretName(chart, 'S', 'db-creds');
+      new StatefulApp(chart, 'db', { ...PG, container: { ...PG.container, env: [{ name: 'PASSWORD', value: kplus.EnvValue.fromSecretValue({ secret, key: 'a/b' }) }] } });
+    },
+    expect: refused('db', 'container.env[0].value Secret key'),
+  },
+  {
+    kind: 'references',
+    construct: 'StatefulApp',
+    input: 'env from a ConfigMap key ".."',
+    build: chart => {
+      const cm = kplus.ConfigMap.fromConfigMapName(chart, 'C', 'db-conf');
+      new StatefulApp(chart, 'db', { ...PG, container: { ...PG.container, env: [{ name: 'MODE', value: kplus.EnvValue.fromConfigMap(cm, '..') }] } });
+    },
+    expect: refused('db', 'container.env[0].value ConfigMap key'),
+  },
   { kind: 'references', construct: 'StatefulApp', input: 'env from metadata.generation (not offered to env)', build: app({}, { env: [{ name: 'GEN', value: kplus.EnvValue.fromFieldRef(any('metadata.generation')) }] }), expect: refused('db', 'container.env[0].value field path') },
   { kind: 'references', construct: 'StatefulApp', input: 'env from a field path the API does not offer', build: app({}, { env: [{ name: 'PHASE', value: kplus.EnvValue.fromFieldRef(any('status.phase')) }] }), expect: refused('db', 'container.env[0].value field path') },
   { kind: 'references', construct: 'StatefulApp', input: 'env from a label with a key that is not a label key', build: app({}, { env: [{ name: 'APP', value: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_LABEL, { key: 'my app' }) }] }), expect: refused('db', 'container.env[0].value field path') },
@@ -362,10 +392,16 @@ const CASES: Case[] = [
   { kind: 'references', construct: 'StatefulApp', input: 'host IP that is not an address', build: app({}, { ports: [{ number: 5432, name: 'pg', hostPort: 5432, hostIp: 'localhost' }] }), expect: refused('db', 'container.ports[0].hostIp') },
   { kind: 'references', construct: 'StatefulApp', input: 'host port 0', build: app({}, { ports: [{ number: 5432, name: 'pg', hostPort: 0 }] }), expect: refused('db', 'container.ports[0].hostPort') },
   { kind: 'references', construct: 'StatefulApp', input: 'one host port taken by two containers', build: app({ sidecars: [{ name: 'proxy', image: 'envoy:1', ports: [{ number: 8080, name: 'proxy', hostPort: 5432 }] }] }, { ports: [{ number: 5432, name: 'pg', hostPort: 5432 }] }), expect: refused('db', 'sidecars[0].ports[0].hostPort') },
-  { kind: 'references', construct: 'StatefulApp', input: 'env reads the resources of a container the app does not have', build: chart => {
-    const other = new kplus.Container({ name: 'ghost', image: 'x:1' });
-    new StatefulApp(chart, 'db', { ...PG, container: { ...PG.container, env: [{ name: 'MEM', value: kplus.EnvValue.fromResource(kplus.ResourceFieldPaths.MEMORY_LIMIT, { container: other }) }] } });
-  }, expect: refused('db', 'container env MEM container') },
+  {
+    kind: 'references',
+    construct: 'StatefulApp',
+    input: 'env reads the resources of a container the app does not have',
+    build: chart => {
+      const other = new kplus.Container({ name: 'ghost', image: 'x:1' });
+      new StatefulApp(chart, 'db', { ...PG, container: { ...PG.container, env: [{ name: 'MEM', value: kplus.EnvValue.fromResource(kplus.ResourceFieldPaths.MEMORY_LIMIT, { container: other }) }] } });
+    },
+    expect: refused('db', 'container env MEM container'),
+  },
   { kind: 'references', construct: 'ZooKeeperEnsemble', input: 'client port 0', build: zk({ clientPort: 0 }), expect: refused('zk', 'clientPort') },
   { kind: 'references', construct: 'ZooKeeperEnsemble', input: 'service account name in upper case', build: zk({ serviceAccountName: 'ZK' }), expect: refused('zk', 'serviceAccountName') },
   { kind: 'references', construct: 'ZooKeeperEnsemble', input: 'client Service port undeclared', build: zk({ clientService: { ports: [{ name: 'client', port: 2182 }] } }), expect: refused('zk', 'clientService.ports[0].port') },
@@ -441,67 +477,151 @@ const CASES: Case[] = [
   { kind: 'choices', construct: 'HostPathVolumeSet', input: 'paths as a plain list', build: hostPath({ paths: any(['/srv/a', '/srv/b']) }), expect: refused('volumes', 'paths') },
 
   // Across constructs: checked once per chart at synthesis, naming both constructs
-  { kind: 'cross-construct', construct: 'StatefulApp', input: 'two apps with one name', build: chart => {
-    new StatefulApp(chart, 'a', { ...PG, name: 'db' });
-    new StatefulApp(chart, 'b', { ...PG, name: 'db', selectorLabels: { app: 'b' } });
-  }, expect: refused('b', 'name', /also made by test\/a/) },
-  { kind: 'cross-construct', construct: 'StatefulApp', input: 'two apps with one headless Service name', build: chart => {
-    new StatefulApp(chart, 'a', { ...PG, serviceName: 'pg' });
-    new StatefulApp(chart, 'b', { ...PG, serviceName: 'pg' });
-  }, expect: refused('b', 'serviceName', /Service "pg" in namespace default is also made by test\/a/) },
-  { kind: 'cross-construct', construct: 'StatefulApp', input: 'a client Service named like another app\'s headless Service', build: chart => {
-    new StatefulApp(chart, 'a', { ...PG });
-    new StatefulApp(chart, 'b', { ...PG, clientService: { name: 'a' } });
-  }, expect: refused('b', 'clientService.name', /test\/a/) },
-  { kind: 'cross-construct', construct: 'StatefulApp', input: 'two apps whose selectors overlap', build: chart => {
-    new StatefulApp(chart, 'a', { ...PG, selectorLabels: { app: 'pg' } });
-    new StatefulApp(chart, 'b', { ...PG, selectorLabels: { app: 'pg' } });
-  }, expect: refused('b', 'selectorLabels', /test\/a/) },
-  { kind: 'cross-construct', construct: 'StatefulApp', input: 'an app whose labels carry another app\'s selector', build: chart => {
-    new StatefulApp(chart, 'a', { ...PG, selectorLabels: { tier: 'db' } });
-    new StatefulApp(chart, 'b', { ...PG, labels: { tier: 'db' } });
-  }, expect: refused('b', 'selectorLabels', /are matched by the selector of test\/a/) },
-  { kind: 'cross-construct', construct: 'StatefulApp', input: 'apps of one name in two namespaces', build: chart => {
-    new StatefulApp(chart, 'a', { ...PG, name: 'db', namespace: 'team-a' });
-    new StatefulApp(chart, 'b', { ...PG, name: 'db', namespace: 'team-b' });
-  }, expect: accepted('names and selectors are per namespace') },
-  { kind: 'cross-construct', construct: 'StatefulApp', input: 'a Service of the user\'s own with the app\'s headless Service name', build: chart => {
-    new ApiObject(chart, 'mine', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: { ports: [{ port: 80 }] } });
-    new StatefulApp(chart, 'db', { ...PG });
-  }, expect: refused('db', 'serviceName', /test\/mine/) },
-  { kind: 'cross-construct', construct: 'ZooKeeperEnsemble', input: 'two ensembles of one name', build: chart => {
-    new ZooKeeperEnsemble(chart, 'zk', {});
-    new ZooKeeperEnsemble(chart, 'zk2', { name: 'zk', selectorLabels: { app: 'zk2' } });
-  }, expect: refused('zk2', 'name', /test\/zk/) },
-  { kind: 'cross-construct', construct: 'CassandraRing', input: 'a ring and an app that select each other', build: chart => {
-    new CassandraRing(chart, 'cass', { selectorLabels: { app: 'store' } });
-    new StatefulApp(chart, 'db', { ...PG, selectorLabels: { app: 'store' } });
-  }, expect: refused('db', 'selectorLabels', /test\/cass/) },
+  {
+    kind: 'cross-construct',
+    construct: 'StatefulApp',
+    input: 'two apps with one name',
+    build: chart => {
+      new StatefulApp(chart, 'a', { ...PG, name: 'db' });
+      new StatefulApp(chart, 'b', { ...PG, name: 'db', selectorLabels: { app: 'b' } });
+    },
+    expect: refused('b', 'name', /also made by test\/a/),
+  },
+  {
+    kind: 'cross-construct',
+    construct: 'StatefulApp',
+    input: 'two apps with one headless Service name',
+    build: chart => {
+      new StatefulApp(chart, 'a', { ...PG, serviceName: 'pg' });
+      new StatefulApp(chart, 'b', { ...PG, serviceName: 'pg' });
+    },
+    expect: refused('b', 'serviceName', /Service "pg" in namespace default is also made by test\/a/),
+  },
+  {
+    kind: 'cross-construct',
+    construct: 'StatefulApp',
+    input: 'a client Service named like another app\'s headless Service',
+    build: chart => {
+      new StatefulApp(chart, 'a', { ...PG });
+      new StatefulApp(chart, 'b', { ...PG, clientService: { name: 'a' } });
+    },
+    expect: refused('b', 'clientService.name', /test\/a/),
+  },
+  {
+    kind: 'cross-construct',
+    construct: 'StatefulApp',
+    input: 'two apps whose selectors overlap',
+    build: chart => {
+      new StatefulApp(chart, 'a', { ...PG, selectorLabels: { app: 'pg' } });
+      new StatefulApp(chart, 'b', { ...PG, selectorLabels: { app: 'pg' } });
+    },
+    expect: refused('b', 'selectorLabels', /test\/a/),
+  },
+  {
+    kind: 'cross-construct',
+    construct: 'StatefulApp',
+    input: 'an app whose labels carry another app\'s selector',
+    build: chart => {
+      new StatefulApp(chart, 'a', { ...PG, selectorLabels: { tier: 'db' } });
+      new StatefulApp(chart, 'b', { ...PG, labels: { tier: 'db' } });
+    },
+    expect: refused('b', 'selectorLabels', /are matched by the selector of test\/a/),
+  },
+  {
+    kind: 'cross-construct',
+    construct: 'StatefulApp',
+    input: 'apps of one name in two namespaces',
+    build: chart => {
+      new StatefulApp(chart, 'a', { ...PG, name: 'db', namespace: 'team-a' });
+      new StatefulApp(chart, 'b', { ...PG, name: 'db', namespace: 'team-b' });
+    },
+    expect: accepted('names and selectors are per namespace'),
+  },
+  {
+    kind: 'cross-construct',
+    construct: 'StatefulApp',
+    input: 'a Service of the user\'s own with the app\'s headless Service name',
+    build: chart => {
+      new ApiObject(chart, 'mine', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: { ports: [{ port: 80 }] } });
+      new StatefulApp(chart, 'db', { ...PG });
+    },
+    expect: refused('db', 'serviceName', /test\/mine/),
+  },
+  {
+    kind: 'cross-construct',
+    construct: 'ZooKeeperEnsemble',
+    input: 'two ensembles of one name',
+    build: chart => {
+      new ZooKeeperEnsemble(chart, 'zk', {});
+      new ZooKeeperEnsemble(chart, 'zk2', { name: 'zk', selectorLabels: { app: 'zk2' } });
+    },
+    expect: refused('zk2', 'name', /test\/zk/),
+  },
+  {
+    kind: 'cross-construct',
+    construct: 'CassandraRing',
+    input: 'a ring and an app that select each other',
+    build: chart => {
+      new CassandraRing(chart, 'cass', { selectorLabels: { app: 'store' } });
+      new StatefulApp(chart, 'db', { ...PG, selectorLabels: { app: 'store' } });
+    },
+    expect: refused('db', 'selectorLabels', /test\/cass/),
+  },
   { kind: 'cross-construct', construct: 'CassandraRing', input: 'racks of one ring share their selector', build: cass({ replicas: 3, racks: [{ name: 'a', zone: 'z1' }, { name: 'b', zone: 'z2' }, { name: 'c', zone: 'z3' }] }), expect: accepted('the racks of one ring are one workload and share the selector on purpose') },
-  { kind: 'cross-construct', construct: 'StorageClass', input: 'two StorageClasses of one name', build: chart => {
-    new StorageClass(chart, 'fast', { provisioner: 'ebs.csi.aws.com' });
-    new StorageClass(chart, 'fast2', { name: 'fast', provisioner: 'ebs.csi.aws.com' });
-  }, expect: refused('fast2', 'name', /StorageClass "fast" is also made by test\/fast/) },
-  { kind: 'cross-construct', construct: 'StorageClass', input: 'two default StorageClasses', build: chart => {
-    new StorageClass(chart, 'fast', { provisioner: 'ebs.csi.aws.com', isDefault: true });
-    new StorageClass(chart, 'slow', { provisioner: 'ebs.csi.aws.com', isDefault: true });
-  }, expect: refused('slow', 'isDefault', /test\/fast/) },
-  { kind: 'cross-construct', construct: 'HostPathVolumeSet', input: 'two volume sets for one claim', build: chart => {
-    const a = staticApp(chart);
-    new HostPathVolumeSet(chart, 'one', { app: a, claim: 'data', paths: VolumePaths.under('/srv/one') });
-    new HostPathVolumeSet(chart, 'two', { app: a, claim: 'data', paths: VolumePaths.under('/srv/two'), volumeNames: ['x-0', 'x-1'] });
-  }, expect: refused('two', 'claim', /test\/one/) },
-  { kind: 'cross-construct', construct: 'NfsVolumeSet', input: 'two volume sets with the same volume names', build: chart => {
-    const a = staticApp(chart);
-    const b = staticApp(chart, { selectorLabels: { app: 'cache' } }, 'cache');
-    new NfsVolumeSet(chart, 'one', { app: a, claim: 'data', server: '10.0.0.2', paths: VolumePaths.under('/exports/a'), volumeNames: ['pv-0', 'pv-1'] });
-    new NfsVolumeSet(chart, 'two', { app: b, claim: 'data', server: '10.0.0.2', paths: VolumePaths.under('/exports/b'), volumeNames: ['pv-0', 'pv-1'] });
-  }, expect: refused('two', 'volumeNames', /PersistentVolume "pv-0" is also made by test\/one/) },
+  {
+    kind: 'cross-construct',
+    construct: 'StorageClass',
+    input: 'two StorageClasses of one name',
+    build: chart => {
+      new StorageClass(chart, 'fast', { provisioner: 'ebs.csi.aws.com' });
+      new StorageClass(chart, 'fast2', { name: 'fast', provisioner: 'ebs.csi.aws.com' });
+    },
+    expect: refused('fast2', 'name', /StorageClass "fast" is also made by test\/fast/),
+  },
+  {
+    kind: 'cross-construct',
+    construct: 'StorageClass',
+    input: 'two default StorageClasses',
+    build: chart => {
+      new StorageClass(chart, 'fast', { provisioner: 'ebs.csi.aws.com', isDefault: true });
+      new StorageClass(chart, 'slow', { provisioner: 'ebs.csi.aws.com', isDefault: true });
+    },
+    expect: refused('slow', 'isDefault', /test\/fast/),
+  },
+  {
+    kind: 'cross-construct',
+    construct: 'HostPathVolumeSet',
+    input: 'two volume sets for one claim',
+    build: chart => {
+      const a = staticApp(chart);
+      new HostPathVolumeSet(chart, 'one', { app: a, claim: 'data', paths: VolumePaths.under('/srv/one') });
+      new HostPathVolumeSet(chart, 'two', { app: a, claim: 'data', paths: VolumePaths.under('/srv/two'), volumeNames: ['x-0', 'x-1'] });
+    },
+    expect: refused('two', 'claim', /test\/one/),
+  },
+  {
+    kind: 'cross-construct',
+    construct: 'NfsVolumeSet',
+    input: 'two volume sets with the same volume names',
+    build: chart => {
+      const a = staticApp(chart);
+      const b = staticApp(chart, { selectorLabels: { app: 'cache' } }, 'cache');
+      new NfsVolumeSet(chart, 'one', { app: a, claim: 'data', server: '10.0.0.2', paths: VolumePaths.under('/exports/a'), volumeNames: ['pv-0', 'pv-1'] });
+      new NfsVolumeSet(chart, 'two', { app: b, claim: 'data', server: '10.0.0.2', paths: VolumePaths.under('/exports/b'), volumeNames: ['pv-0', 'pv-1'] });
+    },
+    expect: refused('two', 'volumeNames', /PersistentVolume "pv-0" is also made by test\/one/),
+  },
   { kind: 'cross-construct', construct: 'HostPathVolumeSet', input: 'volumes pinned to one node, pods required on different nodes', build: hostPath({ nodes: ['n1', 'n1'] }, { spreadAcrossNodes: Spreading.REQUIRED }), expect: refused('volumes', 'nodes[1]', /test\/redis.*Spreading\.REQUIRED/) },
-  { kind: 'cross-construct', construct: 'HostPathVolumeSet', input: 'ZooKeeper servers pinned to two nodes (three servers, required spreading)', build: chart => {
-    const z = new ZooKeeperEnsemble(chart, 'zk', { storageClass: StorageClass.none() });
-    new HostPathVolumeSet(chart, 'volumes', { app: z.app, claim: 'datadir', paths: VolumePaths.under('/srv/zk'), nodes: ['n1', 'n2', 'n1'] });
-  }, expect: refused('volumes', 'nodes[2]', /test\/zk/) },
+  {
+    kind: 'cross-construct',
+    construct: 'HostPathVolumeSet',
+    input: 'ZooKeeper servers pinned to two nodes (three servers, required spreading)',
+    build: chart => {
+      const z = new ZooKeeperEnsemble(chart, 'zk', { storageClass: StorageClass.none() });
+      new HostPathVolumeSet(chart, 'volumes', { app: z.app, claim: 'datadir', paths: VolumePaths.under('/srv/zk'), nodes: ['n1', 'n2', 'n1'] });
+    },
+    expect: refused('volumes', 'nodes[2]', /test\/zk/),
+  },
   { kind: 'cross-construct', construct: 'HostPathVolumeSet', input: 'volume pinned to a node the app\'s node selector excludes', build: hostPath({ nodes: ['n1', 'n2'] }, { nodeSelector: { 'kubernetes.io/hostname': 'n1' }, spreadAcrossNodes: Spreading.NONE }), expect: refused('volumes', 'nodes[1]', /may not run there/) },
   { kind: 'cross-construct', construct: 'HostPathVolumeSet', input: 'volumes pinned unevenly, spread across nodes required', build: hostPath({ nodes: ['n1', 'n1', 'n1', 'n2'] }, { replicas: 4, topologySpread: [TopologySpread.acrossNodes({ whenUnsatisfiable: WhenUnsatisfiable.DO_NOT_SCHEDULE })] }), expect: refused('volumes', 'nodes', /maxSkew/) },
   { kind: 'cross-construct', construct: 'HostPathVolumeSet', input: 'volumes pinned to one node, spreading only preferred', build: hostPath({ nodes: ['n1', 'n1'] }, { spreadAcrossNodes: Spreading.PREFERRED }), expect: accepted('preferred spreading lets the pods share the node their volumes are on') },

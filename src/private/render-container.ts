@@ -314,7 +314,7 @@ function checkAction(
   }
   checkInteger(scope, `${field}.port`, port!, 1, 65535);
   if (action === ProbeAction.HTTP_GET && (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path))) {
-    throw invalid(scope, `${field}.path`, path, "must be an absolute URL path without spaces, e.g. \"/healthz\"");
+    throw invalid(scope, `${field}.path`, path, 'must be an absolute URL path without spaces, e.g. "/healthz"');
   }
   if (!options.allowUndeclaredPorts && !ports.some(p => p.number === port && (p.protocol ?? kplus.Protocol.TCP) === kplus.Protocol.TCP)) {
     const declared = ports.map(p => p.number).join(', ') || 'none';
