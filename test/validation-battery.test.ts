@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
   CassandraRing, CassandraRingProps, ContainerProbe, DisruptionBudget, HostPathVolumeSet, HostPathVolumeSetProps, LifecycleHook,
-  LinuxCapability, NfsVolumeSet, NfsVolumeSetProps, PodVolume, Spreading, StatefulApp, StatefulAppProps, StaticVolumeSet, StorageClass,
+  LinuxCapability, NfsVolumeSet, Scrape, NfsVolumeSetProps, PodVolume, Spreading, StatefulApp, StatefulAppProps, StaticVolumeSet, StorageClass,
   StorageClassProps, TaintEffect, TopologySpread, VolumePaths, WhenUnsatisfiable, ZooKeeperEnsemble, ZooKeeperEnsembleProps, ZooKeeperImage,
 } from '../src';
 import { freshChart, synthValidated } from './util/synth';
@@ -475,6 +475,19 @@ const CASES: Case[] = [
   { kind: 'choices', construct: 'ZooKeeperEnsemble', input: 'log level that does not exist', build: zk({ logLevel: any('LOUD') }), expect: refused('zk', 'logLevel') },
   { kind: 'choices', construct: 'CassandraRing', input: 'image pull policy that does not exist', build: cass({ imagePullPolicy: any('Sometimes') }), expect: refused('cass', 'imagePullPolicy') },
   { kind: 'choices', construct: 'HostPathVolumeSet', input: 'paths as a plain list', build: hostPath({ paths: any(['/srv/a', '/srv/b']) }), expect: refused('volumes', 'paths') },
+
+  // Metrics (the shared metrics option, merged from the observability work)
+  { kind: 'metrics', construct: 'StatefulApp', input: 'metrics port 0', build: app({ metrics: { port: 0 } }), expect: refused('db', 'metrics.port') },
+  { kind: 'metrics', construct: 'StatefulApp', input: 'metrics port NaN', build: app({ metrics: { port: NaN } }), expect: refused('db', 'metrics.port NaN') },
+  { kind: 'metrics', construct: 'StatefulApp', input: 'metrics port no container declares', build: app({ metrics: { port: 9999 } }), expect: refused('db', 'metrics.port') },
+  { kind: 'metrics', construct: 'StatefulApp', input: 'metrics path without a leading slash', build: app({ metrics: { port: 5432, path: 'metrics' } }), expect: refused('db', 'metrics.path') },
+  { kind: 'metrics', construct: 'StatefulApp', input: 'metrics path with a space', build: app({ metrics: { port: 5432, path: '/me trics' } }), expect: refused('db', 'metrics.path') },
+  { kind: 'metrics', construct: 'StatefulApp', input: 'scrape interval of 500 ms', build: app({ metrics: { port: 5432, scrape: Scrape.serviceMonitor({ interval: Duration.millis(500) }) } }), expect: refused('db', 'metrics.scrape.interval') },
+  { kind: 'metrics', construct: 'StatefulApp', input: 'monitor label key with a space', build: app({ metrics: { port: 5432, scrape: Scrape.podMonitor({ labels: { 'a b': 'x' } }) } }), expect: refused('db', 'metrics.scrape.labels key') },
+  { kind: 'metrics', construct: 'StatefulApp', input: 'alert volume threshold of 150 %', build: app({ metrics: { port: 5432, alerts: { volumeFullPercent: 150 } } }), expect: refused('db', 'metrics.alerts.volumeFullPercent') },
+  { kind: 'metrics', construct: 'StatefulApp', input: 'alert label that is not a Prometheus label name', build: app({ metrics: { port: 5432, alerts: { alertLabels: { 'team-name': 'db' } } } }), expect: refused('db', 'metrics.alerts.alertLabels key') },
+  { kind: 'metrics', construct: 'ZooKeeperEnsemble', input: 'metrics port equal to the client port', build: zk({ metrics: { port: 2181 } }), expect: refused('zk', 'metrics.port') },
+  { kind: 'metrics', construct: 'CassandraRing', input: 'metrics port 70000', build: cass({ metrics: { port: 70000 } }), expect: refused('cass', 'metrics.port') },
 
   // Across constructs: checked once per chart at synthesis, naming both constructs
   {
