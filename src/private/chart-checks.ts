@@ -166,20 +166,39 @@ function workloadOf(entry: AppEntry, construct: IConstruct): IConstruct {
  * of a CassandraRing) share their selector on purpose and are not compared.
  */
 function checkOverlappingSelectors(reg: Registry): void {
+  // Indexed, so that a chart of many apps is checked in linear time: the apps whose pods carry a
+  // label, and the apps whose selector starts with a label (a selector matches only pods that carry
+  // its first label).
+  const withLabel = new Map<string, number[]>();
+  const selectorStartingWith = new Map<string, number[]>();
+  const key = (namespace: string, [k, v]: [string, string]) => `${namespace}\0${k}\0${v}`;
+  const add = (index: Map<string, number[]>, k: string, i: number) => {
+    const list = index.get(k);
+    if (list) list.push(i); else index.set(k, [i]);
+  };
+  const podLabels = reg.apps.map(a => a.entry.podLabels());
   reg.apps.forEach((b, j) => {
-    for (const a of reg.apps.slice(0, j)) {
-      if (a.entry.namespace !== b.entry.namespace || workloadOf(a.entry, a.construct) === workloadOf(b.entry, b.construct)) continue;
-      const aSelectsB = selects(a.entry.selectorLabels, b.entry.podLabels());
-      const bSelectsA = selects(b.entry.selectorLabels, a.entry.podLabels());
+    const namespace = b.entry.namespace;
+    const selector = Object.entries(b.entry.selectorLabels);
+    const candidates = new Set<number>();
+    if (selector.length > 0) for (const i of withLabel.get(key(namespace, selector[0])) ?? []) candidates.add(i);
+    for (const pair of Object.entries(podLabels[j])) for (const i of selectorStartingWith.get(key(namespace, pair)) ?? []) candidates.add(i);
+    for (const i of [...candidates].sort((x, y) => x - y)) {
+      const a = reg.apps[i];
+      if (workloadOf(a.entry, a.construct) === workloadOf(b.entry, b.construct)) continue;
+      const aSelectsB = selects(a.entry.selectorLabels, podLabels[j]);
+      const bSelectsA = selects(b.entry.selectorLabels, podLabels[i]);
       if (!aSelectsB && !bSelectsA) continue;
       const how = bSelectsA
-        ? `match the pods of ${pathOf(a.entry.errors)} too (its pods carry ${JSON.stringify(pick(a.entry.podLabels(), b.entry.selectorLabels))})`
+        ? `match the pods of ${pathOf(a.entry.errors)} too (its pods carry ${JSON.stringify(pick(podLabels[i], b.entry.selectorLabels))})`
         : `are matched by the selector of ${pathOf(a.entry.errors)} (${JSON.stringify(a.entry.selectorLabels)}), which these pods carry`;
       throw invalid(b.entry.errors, 'selectorLabels', b.entry.selectorLabels,
         `these selector labels ${how}, in namespace ${b.entry.namespace}: the apps' Services would send traffic to each other's pods and `
         + 'their PodDisruptionBudgets would count each other\'s pods; give each app selector labels of its own (e.g. its own '
         + 'app.kubernetes.io/name or app.kubernetes.io/instance)');
     }
+    for (const pair of Object.entries(podLabels[j])) add(withLabel, key(namespace, pair), j);
+    if (selector.length > 0) add(selectorStartingWith, key(namespace, selector[0]), j);
   });
 }
 
