@@ -441,11 +441,16 @@ describe('fails', () => {
     expect(canConnect(objects, stranger('default'), zk0, 2181)).toBe(false);
   });
 
-  test('fails for a client Service port that targets no container port', () => {
+  test('fails for a client Service port that targets no container port, even with allowUndeclaredPorts: the policy admits declared ports only', () => {
     const chart = freshChart();
-    store(chart, { clientService: { ports: [{ name: 'api', port: 80, targetPort: 6080 }] } });
+    store(chart, { allowUndeclaredPorts: true, clientService: { ports: [{ name: 'api', port: 80, targetPort: 6080 }] } });
     expect(() => synthObjects(chart)).toThrow(
-      'test/store: invalid clientService.ports[0] "api": targets port 6080/TCP, which no container of the app declares');
+      'test/store: invalid clientService.ports[0] "api": targets port 6080/TCP, which no container of the app declares: the NetworkPolicy '
+      + 'admits only the containers\' ports, so Service store-client leaves it reachable by nobody; declare the port on the container that serves it');
+    // without a policy, allowUndeclaredPorts accepts it
+    const open = freshChart();
+    store(open, { allowUndeclaredPorts: true, networkPolicy: NetworkAccess.unrestricted(), clientService: { ports: [{ name: 'api', port: 80, targetPort: 6080 }] } });
+    expect(findObject(synthValidated(open), 'Service', 'store-client').spec.ports).toEqual([{ name: 'api', port: 80, targetPort: 6080 }]);
   });
 
   test('fails for egress lockdown without DNS', () => {
