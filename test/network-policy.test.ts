@@ -488,13 +488,13 @@ describe('fails', () => {
 
   test('fails for a peer whose selector selects every pod or every namespace', () => {
     expect(() => zk().allowClientsFrom(NetworkPeer.pods({}))).toThrow(
-      'test/zk: invalid allowClientsFrom peer pod labels {}: the peer\'s pod labels select every pod of the namespace');
+      'test/zk: invalid allowClientsFrom peer pod labels {}: these pod labels would select every pod of the namespace');
     expect(() => zk().allowClientsFrom(NetworkPeer.namespaces({}))).toThrow(
       'test/zk: invalid allowClientsFrom peer namespace labels {}: select every namespace; name the namespaces\' labels, or use NetworkPeer.anywhere()');
     const chart = freshChart();
     const job = new kplus.Deployment(chart, 'job', { select: false, containers: [{ image: 'busybox:1.36' }] });
     expect(() => new ZooKeeperEnsemble(chart, 'zk').allowClientsFrom(NetworkPeer.workload(job))).toThrow(
-      'test/zk: invalid allowClientsFrom peer pod labels {}: the cdk8s-plus workload test/job select every pod of the namespace');
+      'test/zk: invalid allowClientsFrom peer pod labels {}: the cdk8s-plus workload test/job has no selector, so it would select every pod of the namespace');
   });
 
   test('fails for a bad namespace or label of a peer', () => {

@@ -148,12 +148,12 @@ export function checkPeer(errors: ErrorScope, field: string, given: INetworkPeer
   const podLabels = peer.podLabels;
   const namespaceLabels = peer.namespaceLabels;
   const namespace = peer.namespaceName;
-  const what = peer.source ?? `the peer's ${podLabels !== undefined ? 'pod' : 'namespace'} labels`;
+  const what = peer.source !== undefined ? `${peer.source} has no selector, so it` : 'these pod labels';
   if (podLabels !== undefined) {
     checkLabels(errors, `${field} pod labels`, podLabels);
     if (Object.keys(podLabels).length === 0 && peer.podExpressions === undefined) {
       throw invalid(errors, `${field} pod labels`, podLabels,
-        `${what} select every pod of the namespace; name the pods' labels, or use NetworkPeer.namespace() if every pod is meant`);
+        `${what} would select every pod of the namespace; name the pods' labels, or use NetworkPeer.namespace() if every pod is meant`);
     }
   }
   if (namespaceLabels !== undefined) {
