@@ -28,6 +28,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   devDeps: [
     'cdk8s-cli@^2.207.60',
     'kubernetes-models@^5.1.0',
+    // Schema of the cert-manager Certificate that ZooKeeperEnsemble's `tls` emits, for the tests.
+    '@kubernetes-models/cert-manager@^6.0.0',
     'ts-node@^10.9.2',
     // ts-jest loads jest-util itself but declares it only as an optional peer dependency.
     'jest-util@^29',

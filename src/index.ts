@@ -8,3 +8,6 @@ export * from './static-volume-set';
 export * from './host-path-volume-set';
 export * from './nfs-volume-set';
 export * from './zookeeper-ensemble';
+export * from './cert-manager';
+export * from './zookeeper-tls';
+export * from './zookeeper-sasl';
