@@ -6,7 +6,9 @@
  * `kubernetes-models/v1/Service`, `apps/v1` + `StatefulSet` is `kubernetes-models/apps/v1/StatefulSet`,
  * and so on for every built-in kind the package models (Service, PersistentVolume,
  * PersistentVolumeClaim, Secret, ConfigMap, ServiceAccount, Namespace, Pod, StatefulSet, Deployment,
- * DaemonSet, PodDisruptionBudget, StorageClass, Job, Role, RoleBinding, ...). The module found must
+ * DaemonSet, PodDisruptionBudget, StorageClass, Job, Role, RoleBinding, ...). Custom resources of the
+ * API groups in `CRD_MODEL_PACKAGES` are validated with the matching `@kubernetes-models/*` package
+ * (`cert-manager.io/v1` + `Certificate` is `@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate`). The module found must
  * export a class whose own `apiVersion` and `kind` are exactly the object's, so an unknown group,
  * version or kind (including a custom resource) is reported as an error, never skipped.
  *
@@ -31,7 +33,7 @@ const { workerData } = require('worker_threads');
 const fs = require('fs');
 const path = require('path');
 const { pathToFileURL } = require('url');
-const { port, flag, modelsDir } = workerData;
+const { port, flag, modelsDir, crdModelsDirs } = workerData;
 const classes = new Map();
 
 async function modelClass(apiVersion, kind) {
@@ -39,7 +41,10 @@ async function modelClass(apiVersion, kind) {
   if (classes.has(id)) return classes.get(id);
   let cls;
   if (/^([a-z0-9][a-z0-9.-]*\\/)?v[0-9]+((alpha|beta)[0-9]+)?$/.test(apiVersion) && /^[A-Z][A-Za-z0-9]*$/.test(kind)) {
-    const file = path.join(modelsDir, ...apiVersion.split('/'), kind + '.js');
+    const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+    const file = crdModelsDirs[group] !== undefined
+      ? path.join(crdModelsDirs[group], ...apiVersion.split('/'), kind + '.js')
+      : path.join(modelsDir, ...apiVersion.split('/'), kind + '.js');
     if (fs.existsSync(file)) {
       const mod = await import(pathToFileURL(file).href);
       const candidate = mod[kind];
@@ -84,17 +89,22 @@ interface SchemaWorker {
 
 let current: SchemaWorker | undefined;
 
-/** Finds `node_modules/kubernetes-models` from this file upwards (the package exports no CommonJS entry to resolve). */
-function modelsDirectory(): string {
+/** API groups of custom resources and the `@kubernetes-models/*` package that models each (a devDependency). */
+const CRD_MODEL_PACKAGES: { [group: string]: string } = {
+  'cert-manager.io': '@kubernetes-models/cert-manager',
+};
+
+/** Finds `node_modules/<pkg>` from this file upwards (the packages export no CommonJS entry to resolve). */
+function modelsDirectory(pkg = 'kubernetes-models'): string {
   let dir = __dirname;
   for (;;) {
-    const candidate = path.join(dir, 'node_modules', 'kubernetes-models');
+    const candidate = path.join(dir, 'node_modules', pkg);
     if (fs.existsSync(path.join(candidate, 'package.json'))) {
       return candidate;
     }
     const parent = path.dirname(dir);
     if (parent === dir) {
-      throw new Error(`kubernetes-models is not installed: no node_modules/kubernetes-models above ${__dirname} (run npm ci)`);
+      throw new Error(`${pkg} is not installed: no node_modules/${pkg} above ${__dirname} (run npm ci)`);
     }
     dir = parent;
   }
@@ -106,7 +116,12 @@ function schemaWorker(): SchemaWorker {
     const flag = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { port: port2, flag, modelsDir: modelsDirectory() },
+      workerData: {
+        port: port2,
+        flag,
+        modelsDir: modelsDirectory(),
+        crdModelsDirs: Object.fromEntries(Object.entries(CRD_MODEL_PACKAGES).map(([group, pkg]) => [group, modelsDirectory(pkg)])),
+      },
       transferList: [port2],
     });
     worker.unref();
