@@ -80,6 +80,16 @@ export interface GeneratedZooKeeperConfig {
 export interface StartEnsembleOptions {
   /** Loopback prefix such as `127.0.0.`; server i listens on prefix + (i + 1). @default a free 127.X.Y. chosen per run */
   readonly loopbackPrefix?: string;
+  /**
+   * The name a reverse lookup of 127.0.0.1 gives the servers. On one machine every connection
+   * between two servers comes from 127.0.0.1 (the kernel's source address for loopback); in a
+   * cluster it comes from the peer pod's IP, whose PTR record is the pod's stable DNS name
+   * (Kubernetes DNS specification, 2.4.3). A server with quorum TLS checks that the peer's
+   * certificate names the host the peer connects from, so the hosts file gives 127.0.0.1 a pod's
+   * DNS name (and `localhost` after it, for forward lookups).
+   * @default - `localhost`
+   */
+  readonly loopbackReverseName?: string;
 }
 
 /** How the ZooKeeper CLI connects. */
@@ -619,7 +629,8 @@ export async function startEnsemble(generated: GeneratedZooKeeperConfig, options
   const prefix = options.loopbackPrefix ?? await pickLoopbackPrefix(n, [...ports]);
   const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-ensemble-'));
   const hostsFile = path.join(baseDir, 'hosts');
-  fs.writeFileSync(hostsFile, ['127.0.0.1 localhost', ...generated.dnsNames.map((d, i) => `${prefix}${i + 1} ${d}`)].join('\n') + '\n');
+  const loopback = options.loopbackReverseName ? `127.0.0.1 ${options.loopbackReverseName} localhost` : '127.0.0.1 localhost';
+  fs.writeFileSync(hostsFile, [loopback, ...generated.dnsNames.map((d, i) => `${prefix}${i + 1} ${d}`)].join('\n') + '\n');
 
   const ensemble = new Ensemble(baseDir, generated, prefix, hostsFile);
   try {
