@@ -85,10 +85,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     compilerOptions: { paths: { 'cdk8s-stateful': ['../src/index.ts'] } },
   },
 
-  // The real-server tests need Java and ZooKeeper (Debian packages) on the build machine too.
+  // The real-server tests need Java and ZooKeeper (Debian packages) on the build machine too, and
+  // openssl for the certificates of the TLS test.
   workflowBootstrapSteps: [{
-    name: 'Install the test prerequisites (Java, ZooKeeper)',
-    run: 'sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends zookeeper default-jre-headless',
+    name: 'Install the test prerequisites (Java, ZooKeeper, openssl)',
+    run: 'sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends zookeeper default-jre-headless openssl',
   }],
 });
 
