@@ -9,10 +9,12 @@ import { WebParallelChart } from './web-parallel/chart';
 import { WordpressChart } from './wordpress/chart';
 import { WordpressStatefulSetChart } from './wordpress-statefulset/chart';
 import { ZooKeeperChart } from './zookeeper/chart';
+import { ZooKeeperTlsChart } from './zookeeper-tls/chart';
 
 /**
  * One example: a chart synthesized into `dist/<name>.k8s.yaml`, reproducing the reference
- * manifests named in `references` (files of `test/fixtures/reference/`).
+ * manifests named in `references` (files of `test/fixtures/reference/`; none for an example that
+ * reproduces no tutorial).
  */
 export interface Example {
   readonly name: string;
@@ -27,6 +29,8 @@ export const EXAMPLES: Example[] = [
   { name: 'nginx-nfs', references: ['nginx-nfs.yaml'], build: (s, n) => new NginxNfsChart(s, n) },
   { name: 'nginx-managed-nfs', references: ['nginx-managed-nfs.yaml'], build: (s, n) => new NginxManagedNfsChart(s, n) },
   { name: 'zookeeper', references: ['zookeeper.yaml'], build: (s, n) => new ZooKeeperChart(s, n) },
+  // No tutorial to reproduce: the ensemble with TLS and SASL, checked by its own tests.
+  { name: 'zookeeper-tls', references: [], build: (s, n) => new ZooKeeperTlsChart(s, n) },
   { name: 'cassandra', references: ['cassandra-service.yaml', 'cassandra-statefulset.yaml'], build: (s, n) => new CassandraChart(s, n) },
   // One chart reproduces both files of the WordPress tutorial.
   { name: 'wordpress', references: ['wordpress-mysql.yaml', 'wordpress.yaml'], build: (s, n) => new WordpressChart(s, n) },
