@@ -425,7 +425,7 @@ export class ZooKeeperEnsemble extends Construct {
     for (const field of ['tls', 'sasl'] as const) {
       if (!official && props[field] !== undefined) {
         throw invalid(this, field, this.image.image,
-          `needs the official image (ZooKeeperImage.official(), ZooKeeper 3.8 or later): the tutorial image runs ZooKeeper 3.4.10, which has no TLS `
+          'needs the official image (ZooKeeperImage.official(), ZooKeeper 3.8 or later): the tutorial image runs ZooKeeper 3.4.10, which has no TLS '
           + 'and no password files, and its start-zookeeper script writes a configuration without TLS or SASL settings');
       }
     }

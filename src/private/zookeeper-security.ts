@@ -4,11 +4,11 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CertManagerIssuer, CertManagerIssuerKind } from '../cert-manager';
+import { checkDnsSubdomain, checkEnumValue, checkInteger, firstDuplicate, invalid } from '../validation';
 import { ZooKeeperSaslOptions, ZooKeeperSaslUser } from '../zookeeper-sasl';
 import {
   ZooKeeperClientAuth, ZooKeeperPlaintextClientPort, ZooKeeperQuorumTls, ZooKeeperTls, ZooKeeperTlsSource,
 } from '../zookeeper-tls';
-import { checkDnsSubdomain, checkEnumValue, checkInteger, firstDuplicate, invalid } from '../validation';
 
 /** Where the Secret with the keystore and truststore is mounted. */
 export const TLS_DIR = '/etc/zookeeper/tls';
