@@ -18,7 +18,7 @@ function build(props: ZooKeeperEnsembleProps = {}, chartProps = {}) {
 const issuerTls = (options: Partial<Parameters<typeof ZooKeeperTls.fromIssuer>[1]> = {}) =>
   ZooKeeperTls.fromIssuer(CertManagerIssuer.clusterIssuer('internal-ca'), { passwordSecretName: 'zk-keystore', ...options });
 
-const zooCfgLines = (objects: any[]) => find(objects, 'ConfigMap').data['zoo.cfg'].trimEnd().split('\n');
+const zooCfgLines = (objects: any[]): string[] => find(objects, 'ConfigMap').data['zoo.cfg'].trimEnd().split('\n');
 const mainContainer = (objects: any[]) => find(objects, 'StatefulSet').spec.template.spec.containers[0];
 
 /** The lines of zoo.cfg between `quorumListenOnAllIPs=true` and the server lines: the TLS and SASL settings. */

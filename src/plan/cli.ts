@@ -6,6 +6,7 @@ import { diffAgainst, Diff } from './diff';
 import { InputError, loadPaths, LoadResult } from './load';
 import { buildPlan, DEFAULT_CLUSTER_DOMAIN } from './model';
 import { exitCodeOf, renderJson, renderMarkdown, renderText, Report } from './render';
+import { withQuorumTlsWarnings } from './zookeeper-tls';
 
 export const EXIT_OK = 0;
 /** The API server would refuse an object or a change. */
@@ -175,11 +176,15 @@ export function main(argv: string[], io: CliIo = defaultIo()): number {
       throw new InputError(`${paths.join(', ')}: empty input, no Kubernetes object found in ${current.files.join(', ')}`);
     }
     let diff: Diff | null = null;
+    let deployed: LoadResult | null = null;
     if (options.against.length > 0) {
       // An empty deployed set is allowed: nothing is deployed yet, everything is added.
-      diff = diffAgainst(loadPaths(options.against, ctx), current);
+      deployed = loadPaths(options.against, ctx);
+      diff = diffAgainst(deployed, current);
     }
-    report = { plan: buildPlan(current, { clusterDomain: options.clusterDomain }), diff };
+    const plan = buildPlan(current, { clusterDomain: options.clusterDomain });
+    // A ZooKeeper quorum switched to or from TLS in one step breaks (see zookeeper-tls.ts).
+    report = { plan: deployed ? withQuorumTlsWarnings(plan, deployed, current) : plan, diff };
   } catch (e) {
     if (e instanceof InputError) {
       io.stderr(`cdk8s-stateful plan: error: ${e.message}\n`);
