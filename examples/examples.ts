@@ -5,10 +5,12 @@ import { NginxManagedNfsChart } from './nginx-managed-nfs/chart';
 import { NginxNfsChart } from './nginx-nfs/chart';
 import { RedisHostPathChart } from './redis-hostpath/chart';
 import { WebChart } from './web/chart';
+import { WebExpandedChart } from './web-expanded/chart';
 import { WebParallelChart } from './web-parallel/chart';
 import { WordpressChart } from './wordpress/chart';
 import { WordpressStatefulSetChart } from './wordpress-statefulset/chart';
 import { ZooKeeperChart } from './zookeeper/chart';
+import { ZooKeeperArgoCdChart } from './zookeeper-argocd/chart';
 import { ZooKeeperTlsChart } from './zookeeper-tls/chart';
 
 /**
@@ -36,6 +38,9 @@ export const EXAMPLES: Example[] = [
   { name: 'wordpress', references: ['wordpress-mysql.yaml', 'wordpress.yaml'], build: (s, n) => new WordpressChart(s, n) },
   // The same WordPress with MySQL as a StatefulApp: the WordPress objects are still the reference's.
   { name: 'wordpress-statefulset', references: ['wordpress.yaml'], build: (s, n) => new WordpressStatefulSetChart(s, n) },
+  // GitOps: the ZooKeeper tutorial with the Argo CD preset, and the web tutorial with its volumes grown through Git.
+  { name: 'zookeeper-argocd', references: ['zookeeper.yaml'], build: (s, n) => new ZooKeeperArgoCdChart(s, n) },
+  { name: 'web-expanded', references: ['web.yaml'], build: (s, n) => new WebExpandedChart(s, n) },
 ];
 
 /** Adds every example chart to the app. */

@@ -200,6 +200,15 @@ export interface CassandraRingProps extends StatefulWorkloadOptions {
   readonly storageSize?: Size;
 
   /**
+   * Grow the data volumes of the existing servers to this size through Git, without changing the
+   * StatefulSet: the claim's `expandTo` (see `VolumeClaimProps.expandTo`). Must be larger than
+   * `storageSize`; the claim template keeps `storageSize`.
+   *
+   * @default - not expanded
+   */
+  readonly storageExpandTo?: Size;
+
+  /**
    * Where the data volume is mounted in the container.
    *
    * @default '/var/lib/cassandra' (the official image's data directory)
@@ -338,6 +347,7 @@ export class CassandraRing extends Construct {
       'container.startup': 'startup',
       'volumeClaims[0].name': 'dataClaimName',
       'volumeClaims[0].size': 'storageSize',
+      'volumeClaims[0].expandTo': 'storageExpandTo',
       'volumeClaims[0].mountPath': 'dataDirectory',
       'volumeClaims[0].storageClass': 'storageClass',
     });
@@ -388,6 +398,7 @@ export class CassandraRing extends Construct {
       volumeClaims: [{
         name: dataClaimName,
         size: props.storageSize ?? Size.gibibytes(10),
+        expandTo: props.storageExpandTo,
         mountPath: dataDirectory,
       }],
     });

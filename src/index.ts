@@ -1,5 +1,7 @@
 export * from './cassandra-ring';
 export * from './container';
+export * from './gitops';
+export * from './object-metadata';
 export * from './probe';
 export * from './workload-options';
 export * from './stateful-app';

@@ -4,6 +4,11 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ContainerProps, PodVolume, PodVolumeKind, SidecarProps, VolumeMountOptions } from './container';
+import { GitOps } from './gitops';
+import { ObjectMetadataOptions, WorkloadMetadataOptions } from './object-metadata';
+import {
+  checkGitOps, checkPresetConflicts, describeGitOps, effectiveGitOps, gitOpsOf, keepAnnotationsOfEveryTool, registerGitOps,
+} from './private/gitops';
 import {
   DEFAULT_CLUSTER_DOMAIN, defaultSelectorLabels, effectiveNamespace, Identity, mergeLabels, quorumOf, toleratedFailures,
 } from './private/identity';
@@ -12,10 +17,10 @@ import {
   renderContainer, sizeBytes, sizeQuantity,
 } from './private/render-container';
 import { mergeResources } from './private/shared-options';
-import { IStorageClass } from './storage-class';
+import { IStorageClass, StorageClass } from './storage-class';
 import {
-  checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkPortName, checkServiceName, ErrorScope,
-  errorScopeOf, firstDuplicate, invalid,
+  checkAbsolutePath, checkAnnotations, checkDnsLabel, checkDnsSubdomain, checkEnumValue, checkInteger, checkLabels, checkPortName,
+  checkServiceName, ErrorScope, errorScopeOf, firstDuplicate, invalid,
 } from './validation';
 import {
   ClaimRetention, DisruptionBudget, DisruptionBudgetKind, Spreading, StatefulWorkloadOptions, UpdateStrategy, UpdateStrategyType,
@@ -61,6 +66,46 @@ export interface VolumeClaimProps {
    * @default - the app's `storageClass`, else the cluster's default StorageClass
    */
   readonly storageClass?: IStorageClass;
+
+  /**
+   * Whether the volume holds a filesystem the container mounts (`mountPath`, `claimMounts`), or is
+   * a raw block device: with `PersistentVolumeMode.BLOCK` the claim's path in a container is the
+   * device path (`volumeDevices`), without `subPath` or `readOnly`.
+   *
+   * @default PersistentVolumeMode.FILE_SYSTEM
+   */
+  readonly volumeMode?: kplus.PersistentVolumeMode;
+
+  /**
+   * Grow the claims of the existing pods to this size, through Git, without changing the
+   * StatefulSet: the app then declares one PersistentVolumeClaim per pod, named exactly as the
+   * StatefulSet names it (`<claim>-<statefulset>-<ordinal>`), with the claim template's metadata and
+   * spec at this size, annotated so that no GitOps tool prunes or deletes it (the `gitOps` preset's
+   * keep annotations, or those of Argo CD and Flux when no preset is chosen). Applying them expands
+   * the bound volumes; the claim template keeps `size`, so the StatefulSet does not change (a claim
+   * template can never change on an existing StatefulSet).
+   *
+   * Refused: a size not above `size` (claims never shrink); a `StorageClass` of this app without
+   * `allowVolumeExpansion`, or `StorageClass.none()`; claims served by a `HostPathVolumeSet` or
+   * `NfsVolumeSet` (static volumes cannot be expanded through their claim); a claim retention
+   * policy that deletes claims. For a class the cluster already has
+   * (`StorageClass.fromStorageClassName`), its `allowVolumeExpansion` must be true: the API server
+   * refuses the expansion otherwise.
+   *
+   * Pods added later: raising `replicas` here declares the new pods' claims at this size too, and
+   * with Argo CD's waves (claims before the StatefulSet) they exist before their pod. Pods added
+   * outside Git (`kubectl scale`) get a claim from the template at `size`; raise `replicas` in the
+   * app so the claim is declared and expanded.
+   *
+   * Raising the template afterwards: set `size` to the new size and remove `expandTo`, then follow
+   * what `cdk8s-stateful plan --against` prints: `kubectl delete statefulset <name> --cascade=orphan`
+   * (the pods and claims keep running), then apply; the new StatefulSet adopts the pods. The
+   * declared claims leave Git then; their keep annotations stop the GitOps tool from deleting them.
+   *
+   * @default - not expanded: the claims have the template's `size`
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#expanding-persistent-volumes-claims
+   */
+  readonly expandTo?: Size;
 }
 
 /**
@@ -179,6 +224,28 @@ export interface StatefulAppProps extends StatefulWorkloadOptions {
   readonly configMapName?: string;
 }
 
+/** The objects of an app that take their own labels and annotations (`objectMetadata`). */
+const METADATA_PARTS: Array<keyof WorkloadMetadataOptions> = [
+  'statefulSet', 'headlessService', 'clientService', 'disruptionBudget', 'configMap', 'volumeClaims',
+];
+
+/**
+ * The StatefulSet object. Its claim templates carry `apiVersion` and `kind`, as the API server
+ * stores them: without them, GitOps tools that compare the manifest with the stored object (Argo
+ * CD) report the StatefulSet as out of sync forever. The generated `toJson` of the raw type drops
+ * both fields from a template, so they are added to the rendered object.
+ */
+class StatefulSetObject extends k8s.KubeStatefulSet {
+  public toJson(): any {
+    const json = super.toJson();
+    const templates: unknown = json.spec?.volumeClaimTemplates;
+    if (Array.isArray(templates)) {
+      json.spec.volumeClaimTemplates = templates.map(t => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', ...t }));
+    }
+    return json;
+  }
+}
+
 /** The pod annotation that holds the checksum of the files added with `addConfigFile`. */
 const CONFIG_CHECKSUM = 'checksum/config';
 
@@ -244,6 +311,13 @@ export class StatefulApp extends Construct {
   public readonly clientService?: ApiObject;
   /** Name of the client Service, if any. */
   public readonly clientServiceName?: string;
+  /** The GitOps preset of the app (its `gitOps`), if any. */
+  public readonly gitOps?: GitOps;
+  /**
+   * The PersistentVolumeClaims declared for claims with `expandTo`, one per pod and claim, in
+   * claim and start order.
+   */
+  public readonly expandedClaims: ApiObject[] = [];
 
   private readonly props: StatefulAppProps;
   private readonly errors: ErrorScope;
@@ -283,6 +357,11 @@ export class StatefulApp extends Construct {
     if (Object.keys(this.selectorLabels).length === 0) {
       throw invalid(errors, 'selectorLabels', this.selectorLabels, 'must hold at least one label, or the selectors would match every pod');
     }
+    checkLabels(errors, 'selectorLabels', this.selectorLabels);
+    this.checkLabelsKeepSelector('labels', props.labels);
+    checkAnnotations(errors, 'podAnnotations', props.podAnnotations);
+    checkAnnotations(errors, 'annotations', props.annotations);
+    this.checkObjectMetadata(props.objectMetadata);
     this.labels = mergeLabels(props.labels, this.selectorLabels);
     this.identity = new Identity({
       name,
@@ -297,6 +376,9 @@ export class StatefulApp extends Construct {
 
     // claims and containers
     this.volumeClaims = this.checkClaims(props.volumeClaims ?? []);
+    checkGitOps(errors, 'gitOps', props.gitOps);
+    this.gitOps = props.gitOps;
+    this.checkGitOpsConflicts();
     this.resources = mergeResources(props.resources, DEFAULT_RESOURCES)!;
     checkResources(errors, 'resources', this.resources);
     this.containerName = props.containerName ?? name;
@@ -324,7 +406,7 @@ export class StatefulApp extends Construct {
       .map(p => ({ name: p.name, port: p.number, protocol: p.protocol }));
     this.checkServicePorts('servicePorts', this.servicePorts);
     this.headlessService = new k8s.KubeService(this, 'HeadlessService', {
-      metadata: this.metadata(this.serviceName),
+      metadata: this.metadata(this.serviceName, 'headlessService'),
       spec: {
         clusterIp: 'None',
         ports: renderServicePorts(this.servicePorts),
@@ -345,7 +427,7 @@ export class StatefulApp extends Construct {
       }
       this.checkServicePorts('clientService.ports', ports);
       this.clientService = new k8s.KubeService(this, 'ClientService', {
-        metadata: this.metadata(this.clientServiceName),
+        metadata: this.metadata(this.clientServiceName, 'clientService'),
         spec: {
           type: cs.type ?? kplus.ServiceType.CLUSTER_IP,
           ports: renderServicePorts(ports),
@@ -359,10 +441,15 @@ export class StatefulApp extends Construct {
     if (props.revisionHistoryLimit !== undefined) {
       checkInteger(errors, 'revisionHistoryLimit', props.revisionHistoryLimit, 0);
     }
-    this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
-      metadata: this.metadata(name),
+    this.createExpandedClaims();
+    this.statefulSet = new StatefulSetObject(this, 'StatefulSet', {
+      metadata: this.metadata(name, 'statefulSet'),
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
+    if (props.gitOps !== undefined) {
+      // At synthesis, every object of the app gets the preset's annotations for its kind.
+      registerGitOps(this, props.gitOps, errors, 'gitOps');
+    }
 
     this.disruptionBudget = this.createBudget();
     this.node.addValidation({ validate: () => this.validateLate() });
@@ -440,6 +527,7 @@ export class StatefulApp extends Construct {
     if (typeof key !== 'string' || key === '' || this.props.podAnnotations?.[key] !== undefined || this.extraPodAnnotations[key] !== undefined) {
       throw invalid(this.errors, 'pod annotation', key, 'must be a new, non-empty annotation key');
     }
+    checkAnnotations(this.errors, 'pod annotation', { [key]: value });
     this.extraPodAnnotations[key] = value;
   }
 
@@ -473,7 +561,7 @@ export class StatefulApp extends Construct {
     }
     if (!this.configMapObject) {
       this.configMapObject = new k8s.KubeConfigMap(this, 'Config', {
-        metadata: this.metadata(this.configMapName),
+        metadata: this.metadata(this.configMapName, 'configMap'),
         data: Lazy.any({ produce: () => Object.fromEntries(this.configFiles.map(f => [f.key, f.content])) }),
       });
       // Written before the StatefulSet, whose pods mount it.
@@ -574,14 +662,139 @@ export class StatefulApp extends Construct {
         throw invalid(errors, `volumeClaims[${i}].accessModes`, c.accessModes, 'give at least one access mode, e.g. READ_WRITE_ONCE');
       }
       checkStorageClass(errors, `volumeClaims[${i}].storageClass`, c.storageClass);
+      if (c.volumeMode !== undefined) {
+        checkEnumValue(errors, `volumeClaims[${i}].volumeMode`, c.volumeMode, kplus.PersistentVolumeMode, 'PersistentVolumeMode');
+      }
       // The app's storageClass is the default of every claim that names none.
-      return { ...c, storageClass: c.storageClass ?? this.props.storageClass };
+      const claim = { ...c, storageClass: c.storageClass ?? this.props.storageClass };
+      this.checkExpansion(i, claim);
+      return claim;
     });
     const dupClaim = firstDuplicate(result.map(c => c.name));
     if (dupClaim !== undefined) {
       throw invalid(errors, 'volumeClaims', dupClaim, 'claim names must be unique');
     }
     return result;
+  }
+
+  /** Checks a label map that is merged with the selector labels: it may not change one of them. */
+  private checkLabelsKeepSelector(field: string, labels: { [key: string]: string } | undefined) {
+    checkLabels(this.errors, field, labels);
+    for (const [key, value] of Object.entries(labels ?? {})) {
+      const selector = this.selectorLabels[key];
+      if (selector !== undefined && selector !== value) {
+        throw invalid(this.errors, `${field}[${JSON.stringify(key)}]`, value,
+          `would change the selector label ${key}: "${selector}" (selectorLabels), which every selector of the app is derived from; `
+          + 'leave it out, or change selectorLabels');
+      }
+    }
+  }
+
+  private checkObjectMetadata(metadata: WorkloadMetadataOptions | undefined) {
+    if (metadata === undefined) return;
+    for (const part of METADATA_PARTS) {
+      const own = metadata[part];
+      if (own === undefined) continue;
+      this.checkLabelsKeepSelector(`objectMetadata.${part}.labels`, own.labels);
+      checkAnnotations(this.errors, `objectMetadata.${part}.annotations`, own.annotations);
+    }
+    const unknown = Object.keys(metadata).find(k => !(METADATA_PARTS as string[]).includes(k));
+    if (unknown !== undefined) {
+      throw invalid(this.errors, 'objectMetadata', unknown, `is not an object of the app; give one of ${METADATA_PARTS.join(', ')}`);
+    }
+  }
+
+  /** Annotations the user gave an object of the app, each with the field that set it. */
+  private givenAnnotations(part: keyof WorkloadMetadataOptions): { [key: string]: { value: string; field: string } } {
+    const given: { [key: string]: { value: string; field: string } } = {};
+    // The claims get only their own annotations, not the app's.
+    const layers: Array<[{ [key: string]: string } | undefined, string]> = [
+      [part === 'volumeClaims' ? undefined : this.props.annotations, 'annotations'],
+      [this.props.objectMetadata?.[part]?.annotations, `objectMetadata.${part}.annotations`],
+    ];
+    for (const [annotations, field] of layers) {
+      for (const [key, value] of Object.entries(annotations ?? {})) {
+        given[key] = { value, field };
+      }
+    }
+    return given;
+  }
+
+  /** A preset of the app may not contradict an annotation the user gave: checked before anything is rendered. */
+  private checkGitOpsConflicts() {
+    const preset = this.props.gitOps;
+    const check = (part: keyof WorkloadMetadataOptions, kind: string, object: string) =>
+      checkPresetConflicts(this.errors, 'gitOps', preset, object, preset!.annotationsFor(kind), this.givenAnnotations(part));
+    if (preset !== undefined) {
+      check('headlessService', 'Service', 'the headless Service');
+      check('clientService', 'Service', 'the client Service');
+      check('statefulSet', 'StatefulSet', 'the StatefulSet');
+      check('disruptionBudget', 'PodDisruptionBudget', 'the PodDisruptionBudget');
+      check('configMap', 'ConfigMap', 'the ConfigMap');
+      check('volumeClaims', 'PersistentVolumeClaim', 'the claims');
+    }
+    // Claims declared by expandTo always carry keep annotations.
+    const keep = preset?.keepAnnotations ?? keepAnnotationsOfEveryTool();
+    const expanded = this.volumeClaims.findIndex(c => c.expandTo !== undefined);
+    if (expanded >= 0) {
+      const given = this.givenAnnotations('volumeClaims');
+      for (const [key, value] of Object.entries(keep)) {
+        if (given[key] !== undefined && given[key].value !== value) {
+          throw invalid(this.errors, `volumeClaims[${expanded}].expandTo`, this.volumeClaims[expanded].expandTo!.asString(),
+            `the claims it declares carry ${key}: "${value}" so that no GitOps tool prunes or deletes them, but ${given[key].field} sets it to `
+            + `"${given[key].value}"; remove that annotation`);
+        }
+      }
+    }
+  }
+
+  /** Renders a container; the paths of its Block claims become device paths (`volumeDevices`). */
+  private renderWithDevices(state: ContainerState): k8s.Container {
+    const rendered = renderContainer(state);
+    const block = new Set(this.volumeClaims.filter(c => c.volumeMode === kplus.PersistentVolumeMode.BLOCK).map(c => c.name));
+    if (block.size === 0) return rendered;
+    const mounts = (rendered.volumeMounts ?? []).filter(m => !block.has(m.name));
+    const devices = (rendered.volumeMounts ?? []).filter(m => block.has(m.name)).map(m => ({ name: m.name, devicePath: m.mountPath }));
+    return {
+      ...rendered,
+      volumeMounts: mounts.length > 0 ? mounts : undefined,
+      volumeDevices: devices.length > 0 ? devices : undefined,
+    };
+  }
+
+  /** Checks a claim's `expandTo`: larger than its size, on a class that can expand, with claims that are kept. */
+  private checkExpansion(i: number, c: VolumeClaimProps) {
+    if (c.expandTo === undefined) return;
+    const field = `volumeClaims[${i}].expandTo`;
+    const bytes = c.expandTo instanceof Size ? sizeBytes(c.expandTo) : NaN;
+    if (!(bytes > 0)) {
+      throw invalid(this.errors, field, c.expandTo, 'must be a Size greater than the claim\'s size, e.g. Size.gibibytes(50)');
+    }
+    if (bytes <= sizeBytes(c.size)) {
+      throw invalid(this.errors, field, c.expandTo.asString(),
+        `must be larger than the claim's size (${c.size.asString()}): a claim can only grow, never shrink (the API server refuses a lower request)`);
+    }
+    const sc = c.storageClass;
+    if (sc instanceof StorageClass && !sc.allowVolumeExpansion) {
+      throw invalid(this.errors, field, c.expandTo.asString(),
+        `the claim's StorageClass ${sc.storageClassName} does not allow expansion (allowVolumeExpansion is false), so the API server refuses `
+        + 'the larger request; give the StorageClass allowVolumeExpansion: true if its provisioner can expand volumes');
+    }
+    if (sc !== undefined && sc.storageClassName === '') {
+      throw invalid(this.errors, field, c.expandTo.asString(),
+        'the claim has no StorageClass (StorageClass.none()): it binds static volumes, which cannot be expanded through their claim; '
+        + 'grow the volumes themselves instead');
+    }
+    for (const [retention, value] of [
+      ['claimRetentionWhenScaled', this.props.claimRetentionWhenScaled],
+      ['claimRetentionWhenDeleted', this.props.claimRetentionWhenDeleted],
+    ] as const) {
+      if (value === ClaimRetention.DELETE) {
+        throw invalid(this.errors, field, c.expandTo.asString(),
+          `${retention} is ClaimRetention.DELETE: the StatefulSet would delete claims that Git declares, and the GitOps tool would `
+          + 'recreate them empty; expansion keeps claims, so use ClaimRetention.RETAIN');
+      }
+    }
   }
 
   private checkUpdateStrategy(strategy: UpdateStrategy | undefined) {
@@ -640,6 +853,28 @@ export class StatefulApp extends Construct {
           'is the annotation addConfigFile sets to the checksum of the configuration files (so a change rolls the pods); use another key');
       }
     }
+    for (const c of all) {
+      for (const m of c.claimMounts) {
+        const claim = this.volumeClaims.find(v => v.name === m.claim);
+        if (claim?.volumeMode === kplus.PersistentVolumeMode.BLOCK && (m.subPath !== undefined || m.readOnly !== undefined)) {
+          throw invalid(this.errors, `${c.field} claim ${m.claim}`, m.path,
+            'is a Block volume (volumeMode BLOCK): it is attached as a device at this path, which takes no subPath or readOnly');
+        }
+      }
+    }
+    // A preset of a scope (GitOps.applyTo) may not contradict the claim templates' own annotations.
+    const preset = effectiveGitOps(this);
+    if (preset !== undefined && preset !== this.props.gitOps && this.volumeClaims.length > 0) {
+      const given = this.givenAnnotations('volumeClaims');
+      const owner = this.node.scopes.find(s => gitOpsOf(s) === preset);
+      for (const [key, value] of Object.entries(preset.keepAnnotations)) {
+        if (given[key] !== undefined && given[key].value !== value) {
+          throw invalid(this.errors, given[key].field, given[key].value,
+            `contradicts the GitOps preset ${describeGitOps(preset)} applied to ${owner?.node.path || 'the app'}, which sets ${key}: "${value}" `
+            + 'on the claim templates; remove the annotation or the preset');
+        }
+      }
+    }
     const dupVolume = firstDuplicate(this.volumeNames());
     if (dupVolume !== undefined) {
       throw invalid(this.errors, 'volume names', dupVolume,
@@ -663,8 +898,66 @@ export class StatefulApp extends Construct {
   // ---------------------------------------------------------------------------------------------
   // Rendering
 
-  private metadata(objectName: string) {
-    return { name: objectName, namespace: this.props.namespace, labels: this.labels };
+  /** Metadata of an object of the app: its name, the app's labels and annotations, and the object's own. */
+  private metadata(objectName: string, part: keyof WorkloadMetadataOptions) {
+    const own: ObjectMetadataOptions = this.props.objectMetadata?.[part] ?? {};
+    const annotations = mergeLabels(this.props.annotations, own.annotations);
+    return {
+      name: objectName,
+      namespace: this.props.namespace,
+      labels: mergeLabels(this.props.labels, own.labels, this.selectorLabels),
+      annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
+    };
+  }
+
+  /** Labels and annotations of the claim templates (and of the claims the StatefulSet makes from them). */
+  private claimTemplateMetadata(): { labels?: { [key: string]: string }; annotations?: { [key: string]: string } } {
+    const own = this.props.objectMetadata?.volumeClaims ?? {};
+    const keep = effectiveGitOps(this)?.keepAnnotations ?? {};
+    const labels = mergeLabels(own.labels);
+    const annotations = mergeLabels(own.annotations, keep);
+    return {
+      labels: Object.keys(labels).length > 0 ? labels : undefined,
+      annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
+    };
+  }
+
+  /**
+   * One PersistentVolumeClaim per pod for each claim with `expandTo`, exactly as the StatefulSet
+   * makes it from the template (the template's labels with the selector labels, its annotations,
+   * its spec), at the new size and with the keep annotations.
+   */
+  private createExpandedClaims(): void {
+    const own = this.props.objectMetadata?.volumeClaims ?? {};
+    const keep = this.props.gitOps?.keepAnnotations ?? keepAnnotationsOfEveryTool();
+    this.volumeClaims.forEach(c => {
+      if (c.expandTo === undefined) return;
+      this.identity.claimNames(c.name).forEach(claim => {
+        this.expandedClaims.push(new k8s.KubePersistentVolumeClaim(this, `ExpandedClaim-${claim}`, {
+          metadata: {
+            name: claim,
+            namespace: this.props.namespace,
+            // The StatefulSet controller gives its claims the template's labels and its selector labels.
+            labels: mergeLabels(own.labels, this.selectorLabels),
+            annotations: mergeLabels(own.annotations, keep),
+          },
+          spec: {
+            ...this.claimSpec(c),
+            resources: { requests: { storage: sizeQuantity(c.expandTo!) } },
+          },
+        }));
+      });
+    });
+  }
+
+  /** The spec of a claim template, as the API server stores it (volumeMode filled in). */
+  private claimSpec(c: VolumeClaimProps): k8s.PersistentVolumeClaimSpec {
+    return {
+      accessModes: claimAccessModes(c).map(m => `${m}`),
+      storageClassName: c.storageClass?.storageClassName,
+      volumeMode: c.volumeMode ?? kplus.PersistentVolumeMode.FILE_SYSTEM,
+      resources: { requests: { storage: sizeQuantity(c.size) } },
+    };
   }
 
   private claimNameSet(): Set<string> {
@@ -815,18 +1108,15 @@ export class StatefulApp extends Construct {
             whenUnsatisfiable: zoneSpread === Spreading.REQUIRED ? 'DoNotSchedule' : 'ScheduleAnyway',
             labelSelector: { matchLabels: this.selectorLabels },
           }],
-          initContainers: this.initContainers.length > 0 ? this.initContainers.map(renderContainer) : undefined,
-          containers: [this.main, ...this.sidecars].map(renderContainer),
+          initContainers: this.initContainers.length > 0 ? this.initContainers.map(c => this.renderWithDevices(c)) : undefined,
+          containers: [this.main, ...this.sidecars].map(c => this.renderWithDevices(c)),
           volumes: volumes.length > 0 ? volumes : undefined,
         },
       },
+      // apiVersion and kind of each template are added by StatefulSetObject.
       volumeClaimTemplates: this.volumeClaims.length > 0 ? this.volumeClaims.map(c => ({
-        metadata: { name: c.name },
-        spec: {
-          accessModes: claimAccessModes(c).map(m => `${m}`),
-          storageClassName: c.storageClass?.storageClassName,
-          resources: { requests: { storage: sizeQuantity(c.size) } },
-        },
+        metadata: { name: c.name, ...this.claimTemplateMetadata() },
+        spec: this.claimSpec(c),
       })) : undefined,
     };
   }
@@ -887,7 +1177,7 @@ export class StatefulApp extends Construct {
     checkDnsSubdomain(errors, 'disruptionBudget.name', pdbName);
     const max = budget.kind === DisruptionBudgetKind.MAX_UNAVAILABLE;
     return new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-      metadata: this.metadata(pdbName),
+      metadata: this.metadata(pdbName, 'disruptionBudget'),
       spec: {
         selector: { matchLabels: this.selectorLabels },
         minAvailable: max ? undefined : k8s.IntOrString.fromNumber(count),

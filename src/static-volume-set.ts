@@ -3,12 +3,15 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { LinuxCapability, SidecarProps } from './container';
+import { GitOps } from './gitops';
 import { clusterScoped } from './private/cluster-scoped';
+import { checkGitOps, checkPresetConflicts, registerGitOps } from './private/gitops';
 import { claimName, ordinalsOf, staticVolumeName } from './private/identity';
 import { sizeBytes, sizeQuantity } from './private/render-container';
 import { StatefulApp } from './stateful-app';
 import {
-  checkAbsolutePath, checkDnsSubdomain, checkEnumValue, checkInteger, checkReclaimPolicy, firstDuplicate, invalid,
+  checkAbsolutePath, checkAnnotations, checkDnsSubdomain, checkEnumValue, checkInteger, checkLabels, checkReclaimPolicy, firstDuplicate,
+  invalid,
 } from './validation';
 
 /**
@@ -67,6 +70,21 @@ export interface StaticVolumeSetProps {
    * @default - the app's selector labels
    */
   readonly labels?: { [key: string]: string };
+
+  /**
+   * Annotations of every volume.
+   *
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+
+  /**
+   * Annotations for a GitOps tool: `GitOps.argoCd()` or `GitOps.flux()` keep the volumes from being
+   * pruned or deleted by the tool (Argo CD's also syncs them in the first wave).
+   *
+   * @default - the app's `gitOps`, if any
+   */
+  readonly gitOps?: GitOps;
 }
 
 /**
@@ -232,6 +250,7 @@ export abstract class StaticVolumeSet extends Construct {
 
   private readonly props: StaticVolumeSetProps;
   private readonly labels: { [key: string]: string };
+  private readonly annotations: { [key: string]: string };
   private readonly objects: ApiObject[] = [];
   private readonly names: string[] = [];
   private readonly claims: string[] = [];
@@ -247,6 +266,16 @@ export abstract class StaticVolumeSet extends Construct {
         `is not a volume claim of app ${this.app.node.path} (its claims: ${appClaims.join(', ') || 'none'})`);
     }
     const claim = this.app.volumeClaim(this.claim);
+    // The app's claims are fixed when it is constructed, so these are checked here, when both are known.
+    if (claim.expandTo !== undefined) {
+      throw invalid(this, 'claim', this.claim,
+        `has expandTo (${claim.expandTo.asString()}), but static hostPath and NFS volumes cannot be expanded through their claim `
+        + '(no provisioner resizes them); remove expandTo, and grow the volumes and their capacity yourself');
+    }
+    if (claim.volumeMode === kplus.PersistentVolumeMode.BLOCK) {
+      throw invalid(this, 'claim', this.claim,
+        'is a Block claim (volumeMode BLOCK): hostPath and NFS volumes of a set are filesystems; use PersistentVolumeMode.FILE_SYSTEM');
+    }
 
     const className = this.app.claimStorageClassName(this.claim);
     if (className === undefined) {
@@ -280,7 +309,17 @@ export abstract class StaticVolumeSet extends Construct {
 
     this.reclaimPolicy = props.reclaimPolicy ?? kplus.PersistentVolumeReclaimPolicy.RETAIN;
     checkReclaimPolicy(this, 'reclaimPolicy', this.reclaimPolicy);
+    checkLabels(this, 'labels', props.labels);
     this.labels = { ...(props.labels ?? this.app.selectorLabels) };
+    checkAnnotations(this, 'annotations', props.annotations);
+    this.annotations = { ...props.annotations };
+    checkGitOps(this, 'gitOps', props.gitOps);
+    const preset = props.gitOps ?? this.app.gitOps;
+    checkPresetConflicts(this, props.gitOps ? 'gitOps' : `gitOps of app ${this.app.node.path}`, preset, 'the PersistentVolumes', preset?.annotationsFor('PersistentVolume') ?? {},
+      Object.fromEntries(Object.entries(this.annotations).map(([k, v]) => [k, { value: v, field: 'annotations' }])));
+    if (preset !== undefined) {
+      registerGitOps(this, preset, this, props.gitOps ? 'gitOps' : `gitOps of app ${this.app.node.path}`);
+    }
   }
 
   /** The PersistentVolumes, in ordinal order. */
@@ -352,6 +391,7 @@ export abstract class StaticVolumeSet extends Construct {
         metadata: {
           name: names[i],
           labels: Object.keys(this.labels).length > 0 ? { ...this.labels } : undefined,
+          annotations: Object.keys(this.annotations).length > 0 ? { ...this.annotations } : undefined,
         },
         spec: {
           capacity: { storage: sizeQuantity(this.capacity) },

@@ -2,8 +2,10 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { GitOps } from './gitops';
 import { clusterScoped } from './private/cluster-scoped';
-import { checkDnsSubdomain, checkEnumValue, checkMountOptions, checkReclaimPolicy, invalid } from './validation';
+import { checkGitOps, checkPresetConflicts, registerGitOps } from './private/gitops';
+import { checkAnnotations, checkDnsSubdomain, checkEnumValue, checkLabels, checkMountOptions, checkReclaimPolicy, invalid } from './validation';
 
 /**
  * A StorageClass, by name: the one way claims choose their class. It is a `StorageClass`
@@ -16,6 +18,9 @@ export interface IStorageClass {
    */
   readonly storageClassName: string;
 }
+
+/** The annotation that makes a StorageClass the cluster's default. */
+const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
 
 /**
  * When a claim of a StorageClass is bound to a volume.
@@ -102,6 +107,28 @@ export interface StorageClassProps {
    * @default false
    */
   readonly isDefault?: boolean;
+
+  /**
+   * Labels of the StorageClass.
+   *
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Annotations of the StorageClass.
+   *
+   * @default - none (`isDefault` adds `storageclass.kubernetes.io/is-default-class`)
+   */
+  readonly annotations?: { [key: string]: string };
+
+  /**
+   * Annotations for a GitOps tool: `GitOps.argoCd()` or `GitOps.flux()` keep the StorageClass from
+   * being pruned or deleted by the tool (Argo CD's also syncs it in the first wave).
+   *
+   * @default - no GitOps annotations (unless a scope has `GitOps.applyTo`)
+   */
+  readonly gitOps?: GitOps;
 }
 
 /**
@@ -148,6 +175,8 @@ export class StorageClass extends Construct implements IStorageClass {
   public readonly storageClassName: string;
   /** The StorageClass object. */
   public readonly apiObject: ApiObject;
+  /** Whether claims of this class may grow by raising their request. */
+  public readonly allowVolumeExpansion: boolean;
 
   constructor(scope: Construct, id: string, props: StorageClassProps) {
     super(scope, id);
@@ -162,19 +191,38 @@ export class StorageClass extends Construct implements IStorageClass {
     const bindingMode = props.volumeBindingMode ?? VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER;
     checkEnumValue(this, 'volumeBindingMode', bindingMode, VolumeBindingMode, 'VolumeBindingMode');
     checkMountOptions(this, 'mountOptions', props.mountOptions);
+    checkLabels(this, 'labels', props.labels);
+    checkAnnotations(this, 'annotations', props.annotations);
+    const annotations = { ...props.annotations };
+    if (props.isDefault) {
+      const given = annotations[DEFAULT_CLASS_ANNOTATION];
+      if (given !== undefined && given !== 'true') {
+        throw invalid(this, `annotations[${JSON.stringify(DEFAULT_CLASS_ANNOTATION)}]`, given,
+          'contradicts isDefault: true, which sets it to "true"; leave the annotation out');
+      }
+      annotations[DEFAULT_CLASS_ANNOTATION] = 'true';
+    }
+    checkGitOps(this, 'gitOps', props.gitOps);
+    checkPresetConflicts(this, 'gitOps', props.gitOps, `StorageClass ${this.storageClassName}`, props.gitOps?.annotationsFor('StorageClass') ?? {},
+      Object.fromEntries(Object.entries(props.annotations ?? {}).map(([k, v]) => [k, { value: v, field: 'annotations' }])));
+    this.allowVolumeExpansion = props.allowVolumeExpansion ?? false;
 
     this.apiObject = new k8s.KubeStorageClass(this, 'Resource', {
       metadata: {
         name: this.storageClassName,
-        annotations: props.isDefault ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : undefined,
+        labels: props.labels !== undefined && Object.keys(props.labels).length > 0 ? { ...props.labels } : undefined,
+        annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
       },
       provisioner: props.provisioner,
       parameters: props.parameters,
       reclaimPolicy,
       volumeBindingMode: bindingMode,
-      allowVolumeExpansion: props.allowVolumeExpansion ?? false,
+      allowVolumeExpansion: this.allowVolumeExpansion,
       mountOptions: props.mountOptions,
     });
     clusterScoped(this.apiObject);
+    if (props.gitOps !== undefined) {
+      registerGitOps(this, props.gitOps, this, 'gitOps');
+    }
   }
 }

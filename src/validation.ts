@@ -215,3 +215,74 @@ export function checkMountOptions(scope: ErrorScope, field: string, options: str
     }
   });
 }
+
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+/** Kubernetes' limit on the total size of an object's annotations (keys and values), in bytes. */
+const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+
+/**
+ * Checks the key of a label or annotation: a qualified name, `[prefix/]name`, where the optional
+ * prefix is a DNS subdomain of at most 253 characters and the name at most 63 characters of
+ * letters, digits, '-', '_' and '.', starting and ending with a letter or digit.
+ *
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
+ * @internal
+ */
+export function checkMetadataKey(scope: ErrorScope, field: string, key: string): void {
+  const slash = typeof key === 'string' ? key.indexOf('/') : -1;
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  const prefixOk = prefix === undefined || (DNS_SUBDOMAIN.test(prefix) && prefix.length <= 253);
+  if (typeof key !== 'string' || !prefixOk || typeof name !== 'string' || name.length > 63 || !QUALIFIED_NAME.test(name)) {
+    throw invalid(scope, `${field} key`, key,
+      "must be [prefix/]name: the name at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit; "
+      + "the optional prefix a DNS subdomain (lowercase letters, digits, '-' and '.'), e.g. \"example.com/team\"");
+  }
+}
+
+/**
+ * Checks a label map: each key a qualified name, each value empty or at most 63 letters, digits,
+ * '-', '_' and '.', starting and ending with a letter or digit.
+ *
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
+ * @internal
+ */
+export function checkLabels(scope: ErrorScope, field: string, labels: { [key: string]: string } | undefined): void {
+  if (labels === undefined) return;
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) {
+    throw invalid(scope, field, labels, 'must be a map of label names to values, e.g. { team: "orders" }');
+  }
+  for (const [key, value] of Object.entries(labels)) {
+    checkMetadataKey(scope, field, key);
+    if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
+      throw invalid(scope, `${field}[${JSON.stringify(key)}]`, value,
+        "must be a label value: empty, or at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
+    }
+  }
+}
+
+/**
+ * Checks an annotation map: each key a qualified name, each value a string, all together at most
+ * 256 KiB.
+ *
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/#syntax-and-character-set
+ * @internal
+ */
+export function checkAnnotations(scope: ErrorScope, field: string, annotations: { [key: string]: string } | undefined): void {
+  if (annotations === undefined) return;
+  if (annotations === null || typeof annotations !== 'object' || Array.isArray(annotations)) {
+    throw invalid(scope, field, annotations, 'must be a map of annotation names to values, e.g. { "example.com/owner": "orders" }');
+  }
+  let bytes = 0;
+  for (const [key, value] of Object.entries(annotations)) {
+    checkMetadataKey(scope, field, key);
+    if (typeof value !== 'string') {
+      throw invalid(scope, `${field}[${JSON.stringify(key)}]`, value, 'must be a string (quote numbers and booleans, e.g. "true")');
+    }
+    bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
+  }
+  if (bytes > ANNOTATIONS_MAX_BYTES) {
+    throw invalid(scope, field, `${bytes} bytes`, `annotations of one object may hold at most ${ANNOTATIONS_MAX_BYTES} bytes (keys and values together)`);
+  }
+}

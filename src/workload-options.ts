@@ -1,6 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ContainerSecurityOptions } from './container';
+import { GitOps } from './gitops';
+import { WorkloadMetadataOptions } from './object-metadata';
 import { IStorageClass } from './storage-class';
 
 /**
@@ -227,6 +229,35 @@ export interface StatefulWorkloadOptions {
    * @default - none
    */
   readonly podAnnotations?: { [key: string]: string };
+
+  /**
+   * Annotations of every object the construct makes (Services, StatefulSet, PodDisruptionBudget,
+   * ConfigMap), not of the pods (`podAnnotations`) and not of the claim templates
+   * (`objectMetadata.volumeClaims`, because a claim template cannot change once the StatefulSet
+   * exists). An object's own annotations in `objectMetadata` win over these.
+   *
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+
+  /**
+   * Labels and annotations of one kind of object: the StatefulSet, the headless Service, the client
+   * Service (e.g. for an external load balancer), the PodDisruptionBudget, the ConfigMap, the claim
+   * templates.
+   *
+   * @default - none
+   */
+  readonly objectMetadata?: WorkloadMetadataOptions;
+
+  /**
+   * Annotations for a GitOps tool: `GitOps.argoCd()` or `GitOps.flux()` keep the claims (claim
+   * templates, and the claims `expandTo` declares) from ever being pruned or deleted by the tool;
+   * Argo CD's also orders the sync in waves. `GitOps.applyTo(chart, preset)` does the same for every
+   * object of a chart.
+   *
+   * @default - no GitOps annotations
+   */
+  readonly gitOps?: GitOps;
 
   /**
    * Cluster DNS domain, used in the pods' DNS names.

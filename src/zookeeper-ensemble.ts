@@ -247,6 +247,15 @@ export interface ZooKeeperEnsembleProps extends StatefulWorkloadOptions {
   readonly storageSize?: Size;
 
   /**
+   * Grow the data volumes of the existing servers to this size through Git, without changing the
+   * StatefulSet: the claim's `expandTo` (see `VolumeClaimProps.expandTo`). Must be larger than
+   * `storageSize`; the claim template keeps `storageSize`.
+   *
+   * @default - not expanded
+   */
+  readonly storageExpandTo?: Size;
+
+  /**
    * TLS between the servers and for clients (official image only): a certificate from a
    * cert-manager issuer (`ZooKeeperTls.fromIssuer`) or an existing Secret
    * (`ZooKeeperTls.fromSecret`). See `docs/zookeeper-tls.md`, also for rotating certificates.
@@ -567,6 +576,7 @@ export class ZooKeeperEnsemble extends Construct {
       'container.image': 'image',
       'container.imagePullPolicy': 'imagePullPolicy',
       'volumeClaims[0].size': 'storageSize',
+      'volumeClaims[0].expandTo': 'storageExpandTo',
       'volumeClaims[0].storageClass': 'storageClass',
     });
     this.app = new StatefulApp(this, 'App', {
@@ -590,7 +600,7 @@ export class ZooKeeperEnsemble extends Construct {
         spreadAcrossNodes: Spreading.REQUIRED,
       }),
       container,
-      volumeClaims: [{ name: DATA_CLAIM, size: props.storageSize ?? Size.gibibytes(10), mountPath: DATA_MOUNT }],
+      volumeClaims: [{ name: DATA_CLAIM, size: props.storageSize ?? Size.gibibytes(10), expandTo: props.storageExpandTo, mountPath: DATA_MOUNT }],
       servicePorts: [
         { name: 'server', port: this.serverPort },
         { name: 'leader-election', port: this.electionPort },

@@ -108,8 +108,10 @@ describe('CassandraRing defaults', () => {
     });
 
     expect(sts.spec.volumeClaimTemplates).toEqual([{
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
       metadata: { name: 'cassandra-data' },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, volumeMode: 'Filesystem' },
     }]);
 
     const pdb = find(objects, 'PodDisruptionBudget', 'cassandra-pdb');
@@ -277,8 +279,10 @@ describe('CassandraRing customised', () => {
       JVM_EXTRA_OPTS: '-Dcassandra.ring_delay_ms=30000',
     });
     expect(sts.spec.volumeClaimTemplates).toEqual([{
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
       metadata: { name: 'data' },
-      spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'ssd', resources: { requests: { storage: '100Gi' } } },
+      spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'ssd', resources: { requests: { storage: '100Gi' } }, volumeMode: 'Filesystem' },
     }]);
 
     const svc = find(objects, 'Service', 'ring-nodes');
@@ -309,8 +313,10 @@ describe('CassandraRing customised', () => {
     ]);
     expect(find(objects, 'StorageClass', 'fast').metadata.namespace).toBeUndefined();
     expect(find(objects, 'StatefulSet', 'cassandra').spec.volumeClaimTemplates).toEqual([{
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
       metadata: { name: 'cassandra-data' },
-      spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '50Gi' } } },
+      spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '50Gi' } }, volumeMode: 'Filesystem' },
     }]);
     expect(ring.app.claimStorageClassName('cassandra-data')).toBe('fast');
   });

@@ -2,7 +2,7 @@ import { Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  CassandraRing, DisruptionBudget, Spreading, StatefulApp, StatefulWorkloadOptions, StorageClass, UpdateStrategy, ZooKeeperEnsemble,
+  CassandraRing, DisruptionBudget, GitOps, Spreading, StatefulApp, StatefulWorkloadOptions, StorageClass, UpdateStrategy, ZooKeeperEnsemble,
 } from '../src';
 import { findObject, freshChart, synthValidated } from './util/synth';
 
@@ -33,6 +33,12 @@ const SHARED: StatefulWorkloadOptions = {
   serviceAccountName: 'store-sa',
   automountServiceAccountToken: true,
   clientService: { type: kplus.ServiceType.NODE_PORT },
+  annotations: { 'example.com/team': 'storage' },
+  objectMetadata: {
+    clientService: { annotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb' } },
+    volumeClaims: { labels: { tier: 'data' } },
+  },
+  gitOps: GitOps.argoCd(),
 };
 
 const CONSTRUCTS: Array<[string, (scope: Construct) => void, string]> = [
@@ -135,6 +141,28 @@ const CHECKS: Array<[keyof StatefulWorkloadOptions, (r: Rendered) => void]> = [
   }],
   ['replicas', r => {
     expect(r.sts.spec.replicas).toBe(3);
+  }],
+  ['annotations', r => {
+    for (const o of r.objects) {
+      expect({ object: `${o.kind}/${o.metadata.name}`, team: o.metadata.annotations?.['example.com/team'] })
+        .toEqual({ object: `${o.kind}/${o.metadata.name}`, team: 'storage' });
+    }
+    // not the pods, not the claim templates
+    expect(r.sts.spec.template.metadata.annotations['example.com/team']).toBeUndefined();
+    expect(r.sts.spec.volumeClaimTemplates[0].metadata.annotations['example.com/team']).toBeUndefined();
+  }],
+  ['objectMetadata', r => {
+    const cs = findObject(r.objects, 'Service', r.clientServiceName);
+    expect(cs.metadata.annotations['service.beta.kubernetes.io/aws-load-balancer-type']).toBe('nlb');
+    expect(findObject(r.objects, 'Service', 'store-peers').metadata.annotations['service.beta.kubernetes.io/aws-load-balancer-type']).toBeUndefined();
+    expect(r.sts.spec.volumeClaimTemplates[0].metadata.labels).toEqual({ tier: 'data' });
+  }],
+  ['gitOps', r => {
+    const wave = (o: any) => o.metadata.annotations?.['argocd.argoproj.io/sync-wave'];
+    expect(r.objects.map(o => [o.kind, wave(o)])).toEqual(r.objects.map(o => [o.kind, {
+      Service: '-1', ConfigMap: '-1', StatefulSet: '0', PodDisruptionBudget: '1',
+    }[o.kind as string]]));
+    expect(r.sts.spec.volumeClaimTemplates[0].metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' });
   }],
 ];
 

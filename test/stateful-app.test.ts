@@ -54,8 +54,10 @@ describe('StatefulApp defaults', () => {
 
     // claim template: the size survives synthesis as a quantity
     expect(sts.spec.volumeClaimTemplates).toEqual([{
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
       metadata: { name: 'data' },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, volumeMode: 'Filesystem' },
     }]);
 
     const pod = sts.spec.template.spec;
@@ -238,8 +240,18 @@ describe('StatefulApp customised', () => {
     expect(spec.revisionHistoryLimit).toBe(5);
     expect(spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Delete' });
     expect(spec.volumeClaimTemplates).toEqual([
-      { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '50Gi' } } } },
-      { metadata: { name: 'wal' }, spec: { accessModes: ['ReadWriteOncePod'], resources: { requests: { storage: '1536Mi' } } } },
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'data' },
+        spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '50Gi' } }, volumeMode: 'Filesystem' },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'wal' },
+        spec: { accessModes: ['ReadWriteOncePod'], resources: { requests: { storage: '1536Mi' } }, volumeMode: 'Filesystem' },
+      },
     ]);
 
     const pod = spec.template.spec;

@@ -97,8 +97,10 @@ describe('ZooKeeperEnsemble defaults (official image)', () => {
     expect(sts.spec.template.metadata.labels).toEqual(selector);
     expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
     expect(sts.spec.volumeClaimTemplates).toEqual([{
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
       metadata: { name: 'datadir' },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, volumeMode: 'Filesystem' },
     }]);
 
     const pod = sts.spec.template.spec;
@@ -381,7 +383,7 @@ describe('ZooKeeperEnsemble customised', () => {
     expect(sts.spec.replicas).toBe(5);
     expect(sts.spec.serviceName).toBe('coord-peers');
     expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({
-      accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '20Gi' } },
+      accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '20Gi' } }, volumeMode: 'Filesystem',
     });
     const pod = sts.spec.template.spec;
     expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);

@@ -10,6 +10,12 @@ import { StatefulApp } from 'cdk8s-stateful';
 export interface WebChartProps extends ChartProps {
   /** OrderedReady (the basic tutorial) or Parallel (the parallel tutorial). */
   readonly podManagementPolicy?: PodManagementPolicy;
+
+  /** Size of each pod's volume `www` (its claim template); the tutorial's is 1Gi. */
+  readonly wwwSize?: Size;
+
+  /** Grow the existing pods' `www` claims to this size through Git (the claim's `expandTo`). */
+  readonly wwwExpandTo?: Size;
 }
 
 /**
@@ -37,7 +43,12 @@ export class WebChart extends Chart {
       // These are exactly the settings it cannot start without; see README.md.
       containerSecurity: NGINX_AS_ROOT,
       podSecurity: { ensureNonRoot: false },
-      volumeClaims: [{ name: 'www', size: Size.gibibytes(1), mountPath: '/usr/share/nginx/html' }],
+      volumeClaims: [{
+        name: 'www',
+        size: props.wwwSize ?? Size.gibibytes(1),
+        expandTo: props.wwwExpandTo,
+        mountPath: '/usr/share/nginx/html',
+      }],
     });
   }
 }

@@ -28,6 +28,18 @@ function buildLib(chart: Chart, n: number) {
 }
 
 /**
+ * A raw StatefulSet whose claim templates carry apiVersion and kind, as the API server stores them
+ * (and as StatefulApp writes them): the generated `toJson` drops both, so they are added after it.
+ */
+class RawStatefulSet extends k8s.KubeStatefulSet {
+  public toJson(): any {
+    const json = super.toJson();
+    json.spec.volumeClaimTemplates = json.spec.volumeClaimTemplates.map((t: any) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', ...t }));
+    return json;
+  }
+}
+
+/**
  * The same objects, written by hand as raw cdk8s ApiObjects (the generated `k8s` classes), field by
  * field: what a user would write without the library. `main` checks that both builders synthesize
  * identical YAML before it measures anything.
@@ -41,7 +53,7 @@ function buildRaw(chart: Chart, n: number) {
       metadata: { name, labels },
       spec: { clusterIp: 'None', ports: [{ name: 'web', port: 80 }], selector: labels },
     });
-    new k8s.KubeStatefulSet(chart, `${name}-sts`, {
+    new RawStatefulSet(chart, `${name}-sts`, {
       metadata: { name, labels },
       spec: {
         serviceName: name,
@@ -90,7 +102,7 @@ function buildRaw(chart: Chart, n: number) {
         },
         volumeClaimTemplates: [{
           metadata: { name: 'data' },
-          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: q('1Gi') } } },
+          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: q('1Gi') } }, volumeMode: 'Filesystem' },
         }],
       },
     });

@@ -26,6 +26,23 @@ test('every example synthesizes objects that validate against the Kubernetes sch
   }
 });
 
+test('every claim template of every example is written as the API server stores it: apiVersion, kind and volumeMode', () => {
+  let templates = 0;
+  for (const [name, objects] of synthAll()) {
+    for (const sts of objects.filter(o => o.kind === 'StatefulSet')) {
+      for (const t of sts.spec.volumeClaimTemplates ?? []) {
+        const where = `${name}: StatefulSet ${sts.metadata.name}, claim template ${t.metadata.name}`;
+        expect({ where, apiVersion: t.apiVersion, kind: t.kind, volumeMode: t.spec.volumeMode })
+          .toEqual({ where, apiVersion: 'v1', kind: 'PersistentVolumeClaim', volumeMode: 'Filesystem' });
+        templates++;
+      }
+    }
+  }
+  // web, web-parallel, redis-hostpath, nginx-nfs, nginx-managed-nfs, zookeeper, cassandra,
+  // wordpress-statefulset, zookeeper-argocd, web-expanded: one claim template each
+  expect(templates).toBe(10);
+});
+
 test('synthesizing the examples twice gives byte-identical YAML', () => {
   const first = synthAll();
   const second = synthAll();

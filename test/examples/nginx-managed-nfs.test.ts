@@ -26,8 +26,10 @@ describe('example nginx-managed-nfs', () => {
   test('claims come from the existing class managed-nfs-storage; the example creates no class and no volume', () => {
     const sts = objects.find(o => o.kind === 'StatefulSet');
     expect(sts.spec.volumeClaimTemplates).toEqual([{
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
       metadata: { name: 'data' },
-      spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'managed-nfs-storage', resources: { requests: { storage: '2Gi' } } },
+      spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'managed-nfs-storage', resources: { requests: { storage: '2Gi' } }, volumeMode: 'Filesystem' },
     }]);
     expect(objects.filter(o => o.kind === 'StorageClass' || o.kind === 'PersistentVolume')).toEqual([]);
   });

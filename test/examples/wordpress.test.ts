@@ -287,8 +287,10 @@ describe('example wordpress-statefulset (MySQL as a StatefulApp)', () => {
     expect(sts.spec.selector).toEqual({ matchLabels: selector });
     expect(sts.spec.template.metadata.labels).toEqual(selector);
     expect(sts.spec.volumeClaimTemplates).toEqual([{
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
       metadata: { name: 'mysql-persistent-storage' },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } } },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } }, volumeMode: 'Filesystem' },
     }]);
     expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
     expect(chart.mysql.claimNames('mysql-persistent-storage')).toEqual(['mysql-persistent-storage-wordpress-mysql-0']);

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { Chart, Size, Testing, YamlOutputType } from 'cdk8s';
 import { EnvValue } from 'cdk8s-plus-27';
 import * as ts from 'typescript';
+import { growChart, GrowStep } from './grow-chart';
 import { readmeChart } from './readme-chart';
 import { RedisHostPathChart } from '../../examples/redis-hostpath/chart';
 import { main } from '../../src/plan/cli';
@@ -105,4 +106,65 @@ test('the plan run shown in README.md is what the plan command prints for the re
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
+});
+
+describe('the walk-through "Growing a volume through Git" of README.md', () => {
+  const text = fs.readFileSync(README, 'utf-8');
+
+  /** The text block after a marker, without the indentation of the list item it is in. */
+  function shownOutput(marker: string): string {
+    const at = text.indexOf(marker);
+    expect(at).toBeGreaterThan(0);
+    const block = /```text\n([\s\S]*?)\n *```/.exec(text.slice(at));
+    expect(block).not.toBeNull();
+    return block![1].split('\n').map(l => l.replace(/^ {3}/, '')).join('\n');
+  }
+
+  /** Synthesizes `before` into deployed/dist and `after` into dist, and runs `plan dist --against deployed/dist`. */
+  function planStep(before: GrowStep, after: GrowStep): { code: number; out: string } {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-grow-'));
+    try {
+      for (const [dir, step] of [['deployed/dist', before], ['dist', after]] as const) {
+        const app = Testing.app({ outdir: path.join(root, dir), yamlOutputType: YamlOutputType.FILE_PER_CHART });
+        validateManifests(Testing.synth(growChart(app, step)));
+        app.synth();
+      }
+      let out = '';
+      const code = main(['plan', 'dist', '--against', 'deployed/dist'], { stdout: t => { out += t; }, stderr: t => { out += t; }, cwd: root });
+      return { code, out };
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  test('shows the claim of each step as the walk-through chart has it', () => {
+    const source = fs.readFileSync(path.join(__dirname, 'grow-chart.ts'), 'utf-8');
+    for (const step of ['deployed', 'expanded', 'raised']) {
+      const claim = new RegExp(`^ +${step}: (\\{.*\\}),$`, 'm').exec(source);
+      expect(claim).not.toBeNull();
+      expect(text).toContain(`volumeClaims: [${claim![1]}],`);
+    }
+  });
+
+  test('step 2 (expandTo 50Gi) is the plan\'s real output, exit code 0', () => {
+    const { code, out } = planStep('deployed', 'expanded');
+    expect(code).toBe(0);
+    expect(out.trimEnd()).toEqual(shownOutput('<!-- grow-expanded-output -->').trimEnd());
+    expect(out).toContain('claim data-orders-db-0 (50Gi, ReadWriteOnce, class ssd) [PersistentVolumeClaim in the input]');
+  });
+
+  test('step 3 (the template raised to 50Gi) is the end of the plan\'s real output, exit code 1 with the orphan-delete procedure', () => {
+    const { code, out } = planStep('expanded', 'raised');
+    expect(code).toBe(1);
+    const shown = shownOutput('<!-- grow-raised-output -->').trimEnd();
+    expect(shown.startsWith('Against ')).toBe(true);
+    expect(out.slice(out.indexOf('Against ')).trimEnd()).toEqual(shown);
+    expect(shown).toContain('kubectl delete statefulset orders-db -n shop --cascade=orphan');
+  });
+
+  test('after the procedure, the raised chart against itself is no change', () => {
+    const { code, out } = planStep('raised', 'raised');
+    expect(code).toBe(0);
+    expect(out).toContain('0 changed, 0 added, 0 removed, 1 unchanged');
+  });
 });
