@@ -38,9 +38,9 @@ test('every claim template of every example is written as the API server stores 
       }
     }
   }
-  // web, web-parallel, redis-hostpath, nginx-nfs, nginx-managed-nfs, zookeeper, cassandra,
-  // wordpress-statefulset, zookeeper-argocd, web-expanded: one claim template each
-  expect(templates).toBe(10);
+  // web, web-parallel, redis-hostpath, nginx-nfs, nginx-managed-nfs, zookeeper, zookeeper-tls,
+  // cassandra, wordpress-statefulset, zookeeper-argocd, web-expanded: one claim template each
+  expect(templates).toBe(11);
 });
 
 test('synthesizing the examples twice gives byte-identical YAML', () => {
