@@ -28,6 +28,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   devDeps: [
     'cdk8s-cli@^2.207.60',
     'kubernetes-models@^5.1.0',
+    // Schemas of the Prometheus Operator's ServiceMonitor, PodMonitor and PrometheusRule, which the
+    // tests validate the monitoring objects against.
+    '@kubernetes-models/prometheus-operator@^6.0.0',
     // Schema of the cert-manager Certificate that ZooKeeperEnsemble's `tls` emits, for the tests.
     '@kubernetes-models/cert-manager@^6.0.0',
     'ts-node@^10.9.2',
@@ -86,10 +89,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
 
   // The real-server tests need Java and ZooKeeper (Debian packages) on the build machine too, and
-  // openssl for the certificates of the TLS test.
+  // the alert tests promtool (from the prometheus package, whose server is stopped again), and the
+  // TLS test openssl for its certificates.
   workflowBootstrapSteps: [{
-    name: 'Install the test prerequisites (Java, ZooKeeper, openssl)',
-    run: 'sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends zookeeper default-jre-headless openssl',
+    name: 'Install the test prerequisites (Java, ZooKeeper, promtool, openssl)',
+    run: 'sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends zookeeper default-jre-headless prometheus openssl'
+      + ' && (sudo systemctl disable --now prometheus || true) && promtool --version',
   }],
 });
 

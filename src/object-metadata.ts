@@ -68,6 +68,21 @@ export interface WorkloadMetadataOptions {
   readonly configMap?: ObjectMetadataOptions;
 
   /**
+   * The ServiceAccount the app creates (`createServiceAccount`).
+   *
+   * @default - none
+   */
+  readonly serviceAccount?: ObjectMetadataOptions;
+
+  /**
+   * The ServiceMonitor or PodMonitor and the PrometheusRule of `metrics` (e.g. the label a
+   * Prometheus selects its monitors and rules by, such as `release: prometheus`).
+   *
+   * @default - none
+   */
+  readonly monitoring?: ObjectMetadataOptions;
+
+  /**
    * Every volume claim template, and the claims a claim's `expandTo` declares. The StatefulSet
    * copies a template's labels and annotations to the claims it creates. Claim templates cannot
    * change once the StatefulSet exists: choose these when the app is first deployed (a later

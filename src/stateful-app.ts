@@ -5,25 +5,32 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ContainerProps, PodVolume, PodVolumeKind, SidecarProps, VolumeMountOptions } from './container';
 import { GitOps } from './gitops';
+import { AlertRule, ScrapeKind } from './monitoring';
 import { ObjectMetadataOptions, WorkloadMetadataOptions } from './object-metadata';
+import { AppMonitoring, resolveMetrics, ResolvedMetrics, SCRAPE_ANNOTATIONS } from './private/app-monitoring';
+import { createDisruptionBudget } from './private/disruption-budget';
 import {
   checkGitOps, checkPresetConflicts, describeGitOps, effectiveGitOps, gitOpsOf, keepAnnotationsOfEveryTool, registerGitOps,
 } from './private/gitops';
 import {
-  DEFAULT_CLUSTER_DOMAIN, defaultSelectorLabels, effectiveNamespace, Identity, mergeLabels, quorumOf, toleratedFailures,
+  DEFAULT_CLUSTER_DOMAIN, defaultSelectorLabels, effectiveNamespace, Identity, mergeLabels,
 } from './private/identity';
+import { workloadKindOf } from './private/monitoring';
 import {
   allMounts, checkContainer, checkEnvName, checkResources, ContainerState, containerVolumeName, DEFAULT_RESOURCES, ownVolumes,
   renderContainer, sizeBytes, sizeQuantity,
 } from './private/render-container';
-import { mergeResources } from './private/shared-options';
+import {
+  checkScheduling, renderNodeAffinity, renderTolerations, renderTopologySpread,
+} from './private/scheduling';
+import { checkRemovedOptions, mergeResources } from './private/shared-options';
 import { IStorageClass, StorageClass } from './storage-class';
 import {
-  checkAbsolutePath, checkAnnotations, checkDnsLabel, checkDnsSubdomain, checkEnumValue, checkInteger, checkLabels, checkPortName,
-  checkServiceName, ErrorScope, errorScopeOf, firstDuplicate, invalid,
+  checkAbsolutePath, checkAnnotations, checkDnsLabel, checkDnsSubdomain, checkEnumValue, checkInteger, checkLabelKey, checkLabels,
+  checkLabelValue, checkPortName, checkServiceName, ErrorScope, errorScopeOf, firstDuplicate, invalid,
 } from './validation';
 import {
-  ClaimRetention, DisruptionBudget, DisruptionBudgetKind, Spreading, StatefulWorkloadOptions, UpdateStrategy, UpdateStrategyType,
+  ClaimRetention, Spreading, StatefulWorkloadOptions, UpdateStrategy, UpdateStrategyType,
 } from './workload-options';
 
 /**
@@ -222,6 +229,28 @@ export interface StatefulAppProps extends StatefulWorkloadOptions {
    * @default - `<name>-config`
    */
   readonly configMapName?: string;
+
+  /**
+   * Labels that tell this app's pods apart from the pods of other StatefulSets that share its
+   * `selectorLabels`, for an app that is one of several StatefulSets of one workload (like the
+   * racks of a rack-aware `CassandraRing`). They are added to the pods and the StatefulSet, and to
+   * the StatefulSet's selector only, so that each StatefulSet selects its own pods alone; the
+   * Services, the PodDisruptionBudget, anti-affinity and topology spread keep selecting by
+   * `selectorLabels`, across the whole workload. Like every selector, they cannot be changed once
+   * the StatefulSet exists.
+   *
+   * @default - none: the StatefulSet selects by `selectorLabels`
+   */
+  readonly statefulSetSelectorLabels?: { [key: string]: string };
+
+  /**
+   * Create the governing headless Service (`serviceName`). Give `false` when several StatefulSets
+   * share one governing Service that another app creates: the pods still get their DNS names under
+   * `serviceName`, which must then exist and select them.
+   *
+   * @default true
+   */
+  readonly createHeadlessService?: boolean;
 }
 
 /** The objects of an app that take their own labels and annotations (`objectMetadata`). */
@@ -301,8 +330,10 @@ export class StatefulApp extends Construct {
   public readonly servicePorts: kplus.ServicePort[];
   /** Effective CPU and memory of the main container (the defaults merged with `resources`). */
   public readonly resources: kplus.ContainerResources;
-  /** The headless Service. */
-  public readonly headlessService: ApiObject;
+  /** The headless Service; none when `createHeadlessService` is false. */
+  public readonly headlessService?: ApiObject;
+  /** The ServiceAccount the app created (`createServiceAccount`), if any. */
+  public readonly serviceAccount?: ApiObject;
   /** The StatefulSet. */
   public readonly statefulSet: ApiObject;
   /** The PodDisruptionBudget, if any. */
@@ -318,6 +349,17 @@ export class StatefulApp extends Construct {
    * claim and start order.
    */
   public readonly expandedClaims: ApiObject[] = [];
+  /** Port number of the metrics endpoint, if the app has `metrics`. */
+  public readonly metricsPort?: number;
+  /** The ServiceMonitor or PodMonitor, if `metrics.scrape` asks for one. */
+  public readonly metricsMonitor?: ApiObject;
+  /** The PrometheusRule with the app's alerts, if `metrics.alerts` is given. */
+  public readonly prometheusRule?: ApiObject;
+  /**
+   * How many pods the PodDisruptionBudget lets voluntary disruptions take down at once (its
+   * maxUnavailable, or replicas − minAvailable); `undefined` when the app has no budget.
+   */
+  public readonly disruptionTolerance?: number;
 
   private readonly props: StatefulAppProps;
   private readonly errors: ErrorScope;
@@ -329,7 +371,12 @@ export class StatefulApp extends Construct {
   private readonly extraPodAnnotations: { [key: string]: string } = {};
   private readonly configFiles: ConfigFile[] = [];
   private readonly configMapName: string;
+  private readonly ownSelectorLabels: { [key: string]: string };
+  private readonly serviceAccountName?: string;
   private configMapObject?: ApiObject;
+  private readonly metrics?: ResolvedMetrics;
+  private readonly monitoring?: AppMonitoring;
+  private budgetAllows?: number;
 
   constructor(scope: Construct, id: string, props: StatefulAppProps) {
     super(scope, id);
@@ -363,6 +410,14 @@ export class StatefulApp extends Construct {
     checkAnnotations(errors, 'annotations', props.annotations);
     this.checkObjectMetadata(props.objectMetadata);
     this.labels = mergeLabels(props.labels, this.selectorLabels);
+    this.ownSelectorLabels = { ...props.statefulSetSelectorLabels };
+    for (const [key, value] of Object.entries(this.ownSelectorLabels)) {
+      checkLabelKey(errors, 'statefulSetSelectorLabels key', key);
+      checkLabelValue(errors, `statefulSetSelectorLabels[${JSON.stringify(key)}]`, value);
+      if (key in this.selectorLabels) {
+        throw invalid(errors, 'statefulSetSelectorLabels key', key, 'is already a selector label; use a key of its own');
+      }
+    }
     this.identity = new Identity({
       name,
       serviceName: this.serviceName,
@@ -373,6 +428,14 @@ export class StatefulApp extends Construct {
     });
     this.configMapName = props.configMapName ?? `${name}-config`;
     checkDnsSubdomain(errors, 'configMapName', this.configMapName);
+
+    // scheduling and the service account
+    checkRemovedOptions(errors, props);
+    checkScheduling(errors, props);
+    this.serviceAccountName = props.serviceAccountName ?? (props.createServiceAccount ? name : undefined);
+    if (this.serviceAccountName !== undefined) {
+      checkDnsSubdomain(errors, 'serviceAccountName', this.serviceAccountName);
+    }
 
     // claims and containers
     this.volumeClaims = this.checkClaims(props.volumeClaims ?? []);
@@ -400,12 +463,22 @@ export class StatefulApp extends Construct {
     (props.sidecars ?? []).forEach(c => this.addSidecar(c));
     (props.initContainers ?? []).forEach(c => this.addInitContainer(c));
 
+    // metrics: the port is on the pods and the headless Service
+    this.metrics = resolveMetrics(errors, props.metrics, [this.main, ...this.sidecars]);
+    this.metricsPort = this.metrics?.port;
+    for (const key of SCRAPE_ANNOTATIONS) {
+      if (this.metrics?.scrape.kind === ScrapeKind.ANNOTATIONS && props.podAnnotations?.[key] !== undefined) {
+        throw invalid(errors, 'podAnnotations', key, 'is set by metrics.scrape (Scrape.annotations()); remove it from podAnnotations');
+      }
+    }
+
     // Services
     this.servicePorts = props.servicePorts ?? (props.container.ports ?? [])
       .filter(p => p.name !== undefined)
       .map(p => ({ name: p.name, port: p.number, protocol: p.protocol }));
     this.checkServicePorts('servicePorts', this.servicePorts);
-    this.headlessService = new k8s.KubeService(this, 'HeadlessService', {
+    this.servicePorts = this.withMetricsPort(this.servicePorts);
+    this.headlessService = props.createHeadlessService === false ? undefined : new k8s.KubeService(this, 'HeadlessService', {
       metadata: this.metadata(this.serviceName, 'headlessService'),
       spec: {
         clusterIp: 'None',
@@ -421,9 +494,17 @@ export class StatefulApp extends Construct {
       if (this.clientServiceName === this.serviceName) {
         throw invalid(errors, 'clientService.name', this.clientServiceName, `must differ from the headless Service name (serviceName "${this.serviceName}")`);
       }
-      const ports = cs.ports ?? this.servicePorts;
+      // The metrics port stays off the client Service: a ServiceMonitor scrapes each pod once.
+      const ports = cs.ports ?? this.servicePorts.filter(p => this.metrics === undefined || p.name !== this.metrics.portName);
+      if (this.metrics?.scrape.kind === ScrapeKind.SERVICE_MONITOR && cs.ports?.some(p => p.name === this.metrics!.portName)) {
+        throw invalid(errors, 'clientService.ports', this.metrics.portName,
+          'is the metrics port, which the ServiceMonitor scrapes through the headless Service; on the client Service as well, '
+          + 'Prometheus would scrape every pod twice. Leave it off the client Service');
+      }
       if (ports.length === 0) {
-        throw invalid(errors, 'clientService.ports', ports, 'give at least one port (the main container has no named ports to default to)');
+        throw invalid(errors, 'clientService.ports', ports, this.servicePorts.length > 0
+          ? 'give at least one port (the headless Service has only the metrics port, which stays off the client Service)'
+          : 'give at least one port (the main container has no named ports to default to)');
       }
       this.checkServicePorts('clientService.ports', ports);
       this.clientService = new k8s.KubeService(this, 'ClientService', {
@@ -441,9 +522,19 @@ export class StatefulApp extends Construct {
     if (props.revisionHistoryLimit !== undefined) {
       checkInteger(errors, 'revisionHistoryLimit', props.revisionHistoryLimit, 0);
     }
+    if (props.createServiceAccount) {
+      this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+        metadata: this.metadata(this.serviceAccountName!, 'serviceAccount'),
+        // Only pods that call the Kubernetes API need the token; `automountServiceAccountToken` on
+        // the pods decides for them.
+        automountServiceAccountToken: false,
+      });
+    }
     this.createExpandedClaims();
+    const statefulSetMetadata = this.metadata(name, 'statefulSet');
     this.statefulSet = new StatefulSetObject(this, 'StatefulSet', {
-      metadata: this.metadata(name, 'statefulSet'),
+      // The StatefulSet also carries the labels only its own selector has (a rack's).
+      metadata: { ...statefulSetMetadata, labels: mergeLabels(statefulSetMetadata.labels, this.ownSelectorLabels) },
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
     if (props.gitOps !== undefined) {
@@ -452,6 +543,25 @@ export class StatefulApp extends Construct {
     }
 
     this.disruptionBudget = this.createBudget();
+    this.disruptionTolerance = this.budgetAllows;
+
+    // scrape configuration and alerts
+    if (this.metrics) {
+      this.monitoring = new AppMonitoring({
+        scope: this,
+        errors,
+        kind: workloadKindOf(this),
+        name,
+        namespace: this.namespace,
+        selectorLabels: this.selectorLabels,
+        podNames: this.podNames,
+        containerName: this.containerName,
+        claimNames: this.volumeClaims.flatMap(c => this.identity.claimNames(c.name)),
+        metadata: n => this.metadata(n, 'monitoring'),
+      }, this.metrics);
+      this.metricsMonitor = this.monitoring.monitor;
+      this.prometheusRule = this.monitoring.rule;
+    }
     this.node.addValidation({ validate: () => this.validateLate() });
   }
 
@@ -524,11 +634,24 @@ export class StatefulApp extends Construct {
    * Adds an annotation to the pods (the pod template). Changing it later rolls every pod.
    */
   public addPodAnnotation(key: string, value: string): void {
-    if (typeof key !== 'string' || key === '' || this.props.podAnnotations?.[key] !== undefined || this.extraPodAnnotations[key] !== undefined) {
+    if (typeof key !== 'string' || key === '' || this.props.podAnnotations?.[key] !== undefined || this.extraPodAnnotations[key] !== undefined
+      || this.monitoring?.podAnnotations()[key] !== undefined) {
       throw invalid(this.errors, 'pod annotation', key, 'must be a new, non-empty annotation key');
     }
     checkAnnotations(this.errors, 'pod annotation', { [key]: value });
     this.extraPodAnnotations[key] = value;
+  }
+
+  /**
+   * Adds an alert to the app's PrometheusRule (the app needs `metrics.alerts`). It carries the
+   * labels every alert of the app has (`severity`, `namespace`, `statefulset` and
+   * `metrics.alerts.alertLabels`).
+   */
+  public addAlert(rule: AlertRule): void {
+    if (!this.monitoring) {
+      throw invalid(this.errors, 'metrics', undefined, 'the app has no metrics: give metrics (with alerts: {}) to add alerts');
+    }
+    this.monitoring.addAlert(rule);
   }
 
   /**
@@ -960,6 +1083,11 @@ export class StatefulApp extends Construct {
     };
   }
 
+  /** Labels of the pods (and the StatefulSet): the app's labels and its own selector labels. */
+  private podLabels(): { [key: string]: string } {
+    return mergeLabels(this.labels, this.ownSelectorLabels);
+  }
+
   private claimNameSet(): Set<string> {
     return new Set(this.volumeClaims.map(c => c.name));
   }
@@ -1042,7 +1170,9 @@ export class StatefulApp extends Construct {
   }
 
   private renderPodAnnotations(): { [key: string]: string } | undefined {
-    const annotations: { [key: string]: string } = { ...this.props.podAnnotations, ...this.extraPodAnnotations };
+    const annotations: { [key: string]: string } = {
+      ...this.props.podAnnotations, ...this.extraPodAnnotations, ...this.monitoring?.podAnnotations(),
+    };
     if (this.configFiles.length > 0) {
       const hash = createHash('sha256');
       for (const f of [...this.configFiles].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
@@ -1059,7 +1189,7 @@ export class StatefulApp extends Construct {
     const selectorExpressions = Object.entries(this.selectorLabels)
       .map(([key, value]) => ({ key, operator: 'In', values: [value] }));
     const nodeSpread = props.spreadAcrossNodes ?? (this.replicas > 1 ? Spreading.PREFERRED : Spreading.NONE);
-    const zoneSpread = props.spreadAcrossZones ?? Spreading.NONE;
+    const nodeAffinity = renderNodeAffinity(props.requiredNodeAffinity, props.preferredNodeAffinity);
     const hostTerm = { labelSelector: { matchExpressions: selectorExpressions }, topologyKey: 'kubernetes.io/hostname' };
     const strategy = props.updateStrategy ?? UpdateStrategy.rollingUpdate();
     const volumes = this.renderVolumes();
@@ -1067,7 +1197,7 @@ export class StatefulApp extends Construct {
       serviceName: this.serviceName,
       replicas: this.replicas,
       ordinals: this.startOrdinal !== 0 ? { start: this.startOrdinal } : undefined,
-      selector: { matchLabels: this.selectorLabels },
+      selector: { matchLabels: { ...this.selectorLabels, ...this.ownSelectorLabels } },
       podManagementPolicy: props.podManagementPolicy ?? kplus.PodManagementPolicy.ORDERED_READY,
       updateStrategy: strategy.type === UpdateStrategyType.ON_DELETE ? { type: UpdateStrategyType.ON_DELETE } : {
         type: UpdateStrategyType.ROLLING_UPDATE,
@@ -1083,9 +1213,9 @@ export class StatefulApp extends Construct {
         whenScaled: props.claimRetentionWhenScaled ?? ClaimRetention.RETAIN,
       },
       template: {
-        metadata: { labels: this.labels, annotations: this.renderPodAnnotations() },
+        metadata: { labels: this.podLabels(), annotations: this.renderPodAnnotations() },
         spec: {
-          serviceAccountName: props.serviceAccountName,
+          serviceAccountName: this.serviceAccountName,
           automountServiceAccountToken: props.automountServiceAccountToken ?? false,
           terminationGracePeriodSeconds: props.terminationGracePeriod?.toSeconds(),
           securityContext: {
@@ -1097,17 +1227,16 @@ export class StatefulApp extends Construct {
             sysctls: podSc.sysctls?.map(s => ({ name: s.name, value: s.value })),
             seccompProfile: { type: 'RuntimeDefault' },
           },
-          affinity: nodeSpread === Spreading.NONE ? undefined : {
-            podAntiAffinity: nodeSpread === Spreading.REQUIRED
+          priorityClassName: props.priorityClassName,
+          nodeSelector: props.nodeSelector && Object.keys(props.nodeSelector).length > 0 ? { ...props.nodeSelector } : undefined,
+          tolerations: renderTolerations(props.tolerations),
+          affinity: nodeSpread === Spreading.NONE && nodeAffinity === undefined ? undefined : {
+            nodeAffinity,
+            podAntiAffinity: nodeSpread === Spreading.NONE ? undefined : nodeSpread === Spreading.REQUIRED
               ? { requiredDuringSchedulingIgnoredDuringExecution: [hostTerm] }
               : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: hostTerm }] },
           },
-          topologySpreadConstraints: zoneSpread === Spreading.NONE ? undefined : [{
-            maxSkew: 1,
-            topologyKey: 'topology.kubernetes.io/zone',
-            whenUnsatisfiable: zoneSpread === Spreading.REQUIRED ? 'DoNotSchedule' : 'ScheduleAnyway',
-            labelSelector: { matchLabels: this.selectorLabels },
-          }],
+          topologySpreadConstraints: renderTopologySpread(props.topologySpread, this.selectorLabels),
           initContainers: this.initContainers.length > 0 ? this.initContainers.map(c => this.renderWithDevices(c)) : undefined,
           containers: [this.main, ...this.sidecars].map(c => this.renderWithDevices(c)),
           volumes: volumes.length > 0 ? volumes : undefined,
@@ -1122,68 +1251,40 @@ export class StatefulApp extends Construct {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Metrics
+
+  /** The ports of the headless Service with the metrics port, which is added when it is missing. */
+  private withMetricsPort(ports: kplus.ServicePort[]): kplus.ServicePort[] {
+    const m = this.metrics;
+    if (!m) return ports;
+    const named = ports.find(p => p.name === m.portName);
+    if (named && (named.targetPort ?? named.port) !== m.port) {
+      throw invalid(this.errors, 'servicePorts', m.portName,
+        `is the name of the metrics port ${m.port}, but this Service port targets ${named.targetPort ?? named.port}; `
+        + 'give it the metrics port, or leave it out (the metrics port is added to the headless Service)');
+    }
+    if (named) return ports;
+    const clash = ports.find(p => p.port === m.port && (p.protocol ?? kplus.Protocol.TCP) === kplus.Protocol.TCP);
+    if (clash) {
+      throw invalid(this.errors, 'servicePorts', m.port,
+        `Service port ${clash.name ?? '(unnamed)'} has the number of the metrics port; name it '${m.portName}' or leave it out`);
+    }
+    return [...ports, { name: m.portName, port: m.port }];
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Disruption budget
 
   private createBudget(): ApiObject | undefined {
-    const errors = this.errors;
-    const n = this.replicas;
-    const quorum = this.props.quorum ?? false;
-    const tolerance = quorum ? toleratedFailures(n) : Math.max(n - 1, 0);
-    let budget = this.props.disruptionBudget;
-    const noTolerance = () => n <= 1
-      ? 'a single member has no fault tolerance: any budget either lets a drain stop it or blocks every drain; '
-        + 'give DisruptionBudget.none(), or run 3 members'
-      : `${n} members tolerate no failure (a quorum is ${quorumOf(n)}): any budget either lets a drain break the quorum `
-        + 'or blocks every drain; run an odd number of members, or give DisruptionBudget.none() for this resize step';
-    if (budget === undefined) {
-      if (n <= 1) return undefined;
-      if (tolerance === 0) {
-        throw invalid(errors, 'disruptionBudget', '(default: maxUnavailable 1)', noTolerance());
-      }
-      budget = DisruptionBudget.maxUnavailable(1);
-    }
-    if (!(budget instanceof DisruptionBudget)) {
-      throw invalid(errors, 'disruptionBudget', budget,
-        'must be DisruptionBudget.maxUnavailable(n), DisruptionBudget.minAvailable(n) or DisruptionBudget.none()');
-    }
-    if (budget.kind === DisruptionBudgetKind.NONE) return undefined;
-    if (quorum && tolerance === 0) {
-      throw invalid(errors, 'disruptionBudget', describeBudget(budget), noTolerance());
-    }
-    const count = budget.count!;
-    if (budget.kind === DisruptionBudgetKind.MAX_UNAVAILABLE) {
-      checkInteger(errors, 'disruptionBudget.maxUnavailable', count, 0);
-      if (count === 0) {
-        throw invalid(errors, 'disruptionBudget.maxUnavailable', 0,
-          'a budget that allows no disruption blocks every node drain and cluster upgrade forever; use at least 1');
-      }
-      if (quorum && count > tolerance) {
-        throw invalid(errors, 'disruptionBudget.maxUnavailable', count,
-          `would let a drain break the quorum: ${n} members need ${quorumOf(n)} for a quorum, so at most ${tolerance} may be down at once; `
-          + `use 1${tolerance > 1 ? `..${tolerance}` : ''}`);
-      }
-    } else {
-      checkInteger(errors, 'disruptionBudget.minAvailable', count, 0);
-      if (quorum && count < quorumOf(n)) {
-        throw invalid(errors, 'disruptionBudget.minAvailable', count,
-          `would let a drain break the quorum: ${n} members need ${quorumOf(n)} for a quorum; use at least ${quorumOf(n)}`);
-      }
-      if (count >= n) {
-        throw invalid(errors, 'disruptionBudget.minAvailable', count,
-          `with ${n} replica(s) this allows no disruption, which blocks every node drain and cluster upgrade forever; use at most ${Math.max(n - 1, 0)}`);
-      }
-    }
-    const pdbName = budget.name ?? `${this.name}-pdb`;
-    checkDnsSubdomain(errors, 'disruptionBudget.name', pdbName);
-    const max = budget.kind === DisruptionBudgetKind.MAX_UNAVAILABLE;
-    return new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-      metadata: this.metadata(pdbName, 'disruptionBudget'),
-      spec: {
-        selector: { matchLabels: this.selectorLabels },
-        minAvailable: max ? undefined : k8s.IntOrString.fromNumber(count),
-        maxUnavailable: max ? k8s.IntOrString.fromNumber(count) : undefined,
-      },
+    const created = createDisruptionBudget(this, 'DisruptionBudget', this.errors, this.props.disruptionBudget, {
+      replicas: this.replicas,
+      quorum: this.props.quorum ?? false,
+      defaultName: `${this.name}-pdb`,
+      metadata: pdbName => this.metadata(pdbName, 'disruptionBudget'),
+      selector: this.selectorLabels,
     });
+    this.budgetAllows = created?.allows;
+    return created?.object;
   }
 }
 
@@ -1214,10 +1315,6 @@ function checkStorageClass(errors: ErrorScope, field: string, storageClass: ISto
   if (className !== '') {
     checkDnsSubdomain(errors, `${field}.storageClassName`, className);
   }
-}
-
-function describeBudget(budget: DisruptionBudget): string {
-  return budget.kind === DisruptionBudgetKind.MAX_UNAVAILABLE ? `maxUnavailable ${budget.count}` : `minAvailable ${budget.count}`;
 }
 
 function claimAccessModes(claim: VolumeClaimProps): kplus.PersistentVolumeAccessMode[] {

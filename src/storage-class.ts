@@ -177,6 +177,8 @@ export class StorageClass extends Construct implements IStorageClass {
   public readonly apiObject: ApiObject;
   /** Whether claims of this class may grow by raising their request. */
   public readonly allowVolumeExpansion: boolean;
+  /** When claims of this class are bound to volumes. */
+  public readonly volumeBindingMode: VolumeBindingMode;
 
   constructor(scope: Construct, id: string, props: StorageClassProps) {
     super(scope, id);
@@ -190,6 +192,7 @@ export class StorageClass extends Construct implements IStorageClass {
     checkReclaimPolicy(this, 'reclaimPolicy', reclaimPolicy);
     const bindingMode = props.volumeBindingMode ?? VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER;
     checkEnumValue(this, 'volumeBindingMode', bindingMode, VolumeBindingMode, 'VolumeBindingMode');
+    this.volumeBindingMode = bindingMode;
     checkMountOptions(this, 'mountOptions', props.mountOptions);
     checkLabels(this, 'labels', props.labels);
     checkAnnotations(this, 'annotations', props.annotations);

@@ -216,25 +216,33 @@ export function checkMountOptions(scope: ErrorScope, field: string, options: str
   });
 }
 
-const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+/** The name part of a qualified name, and a non-empty label value. */
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 /** Kubernetes' limit on the total size of an object's annotations (keys and values), in bytes. */
 const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 
 /**
- * Checks the key of a label or annotation: a qualified name, `[prefix/]name`, where the optional
- * prefix is a DNS subdomain of at most 253 characters and the name at most 63 characters of
- * letters, digits, '-', '_' and '.', starting and ending with a letter or digit.
+ * Whether a string is a Kubernetes qualified name, `[prefix/]name`: the optional prefix a DNS
+ * subdomain of at most 253 characters, the name at most 63 letters, digits, '-', '_' and '.',
+ * starting and ending with a letter or digit (apimachinery's `IsQualifiedName`).
+ */
+function isQualifiedName(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const slash = value.indexOf('/');
+  const prefix = slash >= 0 ? value.slice(0, slash) : undefined;
+  const name = slash >= 0 ? value.slice(slash + 1) : value;
+  const prefixOk = prefix === undefined || (DNS_SUBDOMAIN.test(prefix) && prefix.length <= 253);
+  return prefixOk && name.length <= 63 && LABEL_NAME.test(name);
+}
+
+/**
+ * Checks the key of a label or annotation in a map the user gives (the field is named `<field> key`).
  *
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
  * @internal
  */
 export function checkMetadataKey(scope: ErrorScope, field: string, key: string): void {
-  const slash = typeof key === 'string' ? key.indexOf('/') : -1;
-  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
-  const prefixOk = prefix === undefined || (DNS_SUBDOMAIN.test(prefix) && prefix.length <= 253);
-  if (typeof key !== 'string' || !prefixOk || typeof name !== 'string' || name.length > 63 || !QUALIFIED_NAME.test(name)) {
+  if (!isQualifiedName(key)) {
     throw invalid(scope, `${field} key`, key,
       "must be [prefix/]name: the name at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit; "
       + "the optional prefix a DNS subdomain (lowercase letters, digits, '-' and '.'), e.g. \"example.com/team\"");
@@ -242,8 +250,31 @@ export function checkMetadataKey(scope: ErrorScope, field: string, key: string):
 }
 
 /**
- * Checks a label map: each key a qualified name, each value empty or at most 63 letters, digits,
- * '-', '_' and '.', starting and ending with a letter or digit.
+ * Checks a label key given as a value of its own (node labels, taint keys and topology keys).
+ * @internal
+ */
+export function checkLabelKey(scope: ErrorScope, field: string, value: string): void {
+  if (!isQualifiedName(value)) {
+    throw invalid(scope, field, value,
+      "must be a label key: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' and '.', "
+      + 'starting and ending with a letter or digit (e.g. "topology.kubernetes.io/zone")');
+  }
+}
+
+/**
+ * Checks a label value: empty, or at most 63 letters, digits, '-', '_' and '.', starting and
+ * ending with a letter or digit.
+ * @internal
+ */
+export function checkLabelValue(scope: ErrorScope, field: string, value: string): void {
+  if (typeof value !== 'string' || value.length > 63 || (value !== '' && !LABEL_NAME.test(value))) {
+    throw invalid(scope, field, value,
+      "must be a label value: empty, or at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
+  }
+}
+
+/**
+ * Checks a label map: each key a qualified name, each value a label value.
  *
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
  * @internal
@@ -255,10 +286,7 @@ export function checkLabels(scope: ErrorScope, field: string, labels: { [key: st
   }
   for (const [key, value] of Object.entries(labels)) {
     checkMetadataKey(scope, field, key);
-    if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
-      throw invalid(scope, `${field}[${JSON.stringify(key)}]`, value,
-        "must be a label value: empty, or at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
-    }
+    checkLabelValue(scope, `${field}[${JSON.stringify(key)}]`, value);
   }
 }
 

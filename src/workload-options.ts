@@ -2,7 +2,9 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ContainerSecurityOptions } from './container';
 import { GitOps } from './gitops';
+import { MetricsOptions } from './monitoring';
 import { WorkloadMetadataOptions } from './object-metadata';
+import { NodeSelectorTerm, PreferredNodeSelectorTerm, Toleration, TopologySpread } from './scheduling';
 import { IStorageClass } from './storage-class';
 
 /**
@@ -104,6 +106,27 @@ export enum DisruptionBudgetKind {
 }
 
 /**
+ * Whether a drain may evict a pod that is running but not Ready, when the app is already below its
+ * budget.
+ *
+ * @see https://kubernetes.io/docs/tasks/run-application/configure-pdb/#unhealthy-pod-eviction-policy
+ */
+export enum UnhealthyPodEvictionPolicy {
+  /**
+   * A running pod that is not Ready may be evicted only while the app is within its budget (as many
+   * Ready pods as the budget wants). When more pods are down than the budget allows, a drain waits
+   * for the pods to become Ready, and an operator decides. Kubernetes' own default.
+   */
+  IF_HEALTHY_BUDGET = 'IfHealthyBudget',
+  /**
+   * A running pod that is not Ready may always be evicted, even when the app is below its budget:
+   * a drain never waits for a pod that is crash-looping or never becomes Ready, but may also evict
+   * a pod that was about to become Ready and restore the app.
+   */
+  ALWAYS_ALLOW = 'AlwaysAllow',
+}
+
+/**
  * Options of a PodDisruptionBudget.
  */
 export interface DisruptionBudgetOptions {
@@ -113,6 +136,24 @@ export interface DisruptionBudgetOptions {
    * @default - `<name>-pdb`
    */
   readonly name?: string;
+
+  /**
+   * Whether a drain may evict a pod that is running but not Ready while the app is below its
+   * budget.
+   *
+   * The default keeps Kubernetes' `IfHealthyBudget` (the field is left out of the manifest, so it
+   * also applies on clusters older than 1.26, which do not know the field). It is the right choice
+   * for the workloads of this library, quorum systems first: a member that is running but not Ready
+   * is usually one that is rejoining (syncing from the leader, replaying its commit log, streaming),
+   * and while the app is below its budget that member is what restores the quorum; evicting it
+   * starts its recovery again on another node. A pod that is not Ready while the app is within its
+   * budget can still be evicted. The price: when more members are down than the budget allows, a
+   * drain waits until an operator looks, for example at a crash-looping member, and deletes that pod
+   * by hand. Choose `ALWAYS_ALLOW` for apps where an unattended drain matters more than that.
+   *
+   * @default - not set: Kubernetes' default, UnhealthyPodEvictionPolicy.IF_HEALTHY_BUDGET
+   */
+  readonly unhealthyPodEvictionPolicy?: UnhealthyPodEvictionPolicy;
 }
 
 /**
@@ -130,7 +171,7 @@ export class DisruptionBudget {
    * disruption blocks every node drain and cluster upgrade forever.
    */
   public static maxUnavailable(count: number, options: DisruptionBudgetOptions = {}): DisruptionBudget {
-    return new DisruptionBudget(DisruptionBudgetKind.MAX_UNAVAILABLE, count, options.name);
+    return new DisruptionBudget(DisruptionBudgetKind.MAX_UNAVAILABLE, count, options.name, options.unhealthyPodEvictionPolicy);
   }
 
   /**
@@ -138,7 +179,7 @@ export class DisruptionBudget {
    * no disruption blocks every node drain and cluster upgrade forever.
    */
   public static minAvailable(count: number, options: DisruptionBudgetOptions = {}): DisruptionBudget {
-    return new DisruptionBudget(DisruptionBudgetKind.MIN_AVAILABLE, count, options.name);
+    return new DisruptionBudget(DisruptionBudgetKind.MIN_AVAILABLE, count, options.name, options.unhealthyPodEvictionPolicy);
   }
 
   /**
@@ -154,7 +195,9 @@ export class DisruptionBudget {
     /** The number of pods of the limit (not set for `none()`). */
     public readonly count?: number,
     /** Name of the PodDisruptionBudget. */
-    public readonly name?: string) {}
+    public readonly name?: string,
+    /** Whether a drain may evict a running pod that is not Ready while the app is below its budget. */
+    public readonly unhealthyPodEvictionPolicy?: UnhealthyPodEvictionPolicy) {}
 }
 
 /**
@@ -352,11 +395,58 @@ export interface StatefulWorkloadOptions {
   readonly spreadAcrossNodes?: Spreading;
 
   /**
-   * Spread pods evenly across zones (topology spread on `topology.kubernetes.io/zone`, max skew 1).
+   * Topology spread constraints on the app's own pods (selected by its selector labels): keep the
+   * number of pods in each zone, node or other domain within `maxSkew` of each other, e.g.
+   * `[TopologySpread.acrossZones()]`. (This replaces `spreadAcrossZones`:
+   * `TopologySpread.acrossZones({ whenUnsatisfiable: WhenUnsatisfiable.DO_NOT_SCHEDULE })` is its
+   * `Spreading.REQUIRED`, `TopologySpread.acrossZones()` its `Spreading.PREFERRED`.)
    *
-   * @default Spreading.NONE
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/
    */
-  readonly spreadAcrossZones?: Spreading;
+  readonly topologySpread?: TopologySpread[];
+
+  /**
+   * Tolerations of the pods: they may run on nodes with matching taints (e.g. nodes dedicated to
+   * storage).
+   *
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
+   */
+  readonly tolerations?: Toleration[];
+
+  /**
+   * Node labels a node must have, with these values, to run the pods.
+   *
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodeselector
+   */
+  readonly nodeSelector?: { [key: string]: string };
+
+  /**
+   * Required node affinity: the pods run only on nodes that match at least one of the terms (a
+   * term matches when all its requirements do). Checked when a pod is scheduled only.
+   *
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#node-affinity
+   */
+  readonly requiredNodeAffinity?: NodeSelectorTerm[];
+
+  /**
+   * Preferred node affinity: the scheduler prefers nodes that match the terms, by their weights.
+   *
+   * @default - none
+   */
+  readonly preferredNodeAffinity?: PreferredNodeSelectorTerm[];
+
+  /**
+   * Name of the PriorityClass of the pods. A stateful workload that others depend on usually
+   * deserves a high priority, so that it is not preempted by less important pods.
+   *
+   * @default - the cluster's default priority (usually 0)
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
+   */
+  readonly priorityClassName?: string;
 
   /**
    * How pods are replaced when the template changes.
@@ -373,11 +463,21 @@ export interface StatefulWorkloadOptions {
   readonly terminationGracePeriod?: Duration;
 
   /**
-   * Service account of the pods.
+   * Service account of the pods; with `createServiceAccount`, the name of the account the app
+   * creates.
    *
-   * @default - the namespace's default service account
+   * @default - the namespace's default service account; the app's name with `createServiceAccount`
    */
   readonly serviceAccountName?: string;
+
+  /**
+   * Create a ServiceAccount for the app (named `serviceAccountName`, else the app's name), with
+   * token automount off, and run the pods under it: the pods then share no identity with other
+   * workloads of the namespace, and Roles can be bound to this account alone.
+   *
+   * @default false
+   */
+  readonly createServiceAccount?: boolean;
 
   /**
    * Mount the service account token into the pods. Only apps that call the Kubernetes API need it.
@@ -385,4 +485,15 @@ export interface StatefulWorkloadOptions {
    * @default false
    */
   readonly automountServiceAccountToken?: boolean;
+
+  /**
+   * Prometheus metrics: the endpoint on the pods and the headless Service, how Prometheus is told
+   * to scrape it (`metrics.scrape`) and a PrometheusRule with the app's alerts (`metrics.alerts`).
+   * A StatefulApp serves its own endpoint (`metrics.port`, `metrics.path`); a ZooKeeperEnsemble
+   * turns on ZooKeeper's Prometheus metrics provider (official image only); a CassandraRing runs
+   * the Prometheus JMX exporter as a Java agent in the Cassandra JVM. See docs/observability.md.
+   *
+   * @default - no metrics endpoint, scrape configuration or alerts
+   */
+  readonly metrics?: MetricsOptions;
 }

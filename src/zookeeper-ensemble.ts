@@ -2,7 +2,9 @@ import { ApiObject, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ContainerProps, EnvVariable, PodVolume } from './container';
+import { AlertSeverity } from './monitoring';
 import { podDnsNameWildcard, quorumOf, serviceDnsName, serviceDnsNameForms, toleratedFailures } from './private/identity';
+import { alternation, describeChildWorkload, matchers, podsUp } from './private/monitoring';
 import { sizeBytes } from './private/render-container';
 import { mergeResources, sharedOptions } from './private/shared-options';
 import {
@@ -286,6 +288,14 @@ const TUTORIAL_LOG_DIR = '/var/log/zookeeper';
 const ZOOKEEPER_UID = 1000;
 const MIB = 1024 * 1024;
 const FOUR_LETTER_WORD = /^[a-z]{4}$/;
+/** ZooKeeper's default `metricsProvider.httpPort`. */
+const DEFAULT_METRICS_PORT = 7000;
+/** The class of ZooKeeper's built-in Prometheus metrics provider (ZooKeeper 3.6 and later). */
+const PROMETHEUS_PROVIDER = 'org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider';
+/** Outstanding requests of a server above which the alert fires. */
+const OUTSTANDING_REQUESTS_ALERT = 10;
+/** Average request latency of a server (ms) above which the alert fires. */
+const LATENCY_ALERT_MS = 100;
 
 const DEFAULT_RESOURCES: kplus.ContainerResources = {
   cpu: { request: kplus.Cpu.units(0.5), limit: kplus.Cpu.units(1) },
@@ -362,6 +372,8 @@ export class ZooKeeperEnsemble extends Construct {
   public readonly serviceName: string;
   /** JVM heap of each server. */
   public readonly heapSize: Size;
+  /** Port of ZooKeeper's Prometheus metrics provider (`metricsProvider.httpPort`), if `metrics` is given. */
+  public readonly metricsPort?: number;
   /**
    * The exact `zoo.cfg` the servers read (official image only; the tutorial image writes its own
    * from the command's flags).
@@ -428,6 +440,7 @@ export class ZooKeeperEnsemble extends Construct {
         throw invalid(this, field, port, `collides with ${other[0]} (${other[1]}): clientPort, serverPort and electionPort must be three different ports`);
       }
     }
+    this.metricsPort = this.checkMetrics(props, official, ports);
 
     // TLS and SASL: the official image only (the tutorial image's start-zookeeper writes its
     // configuration from flags that have neither, and its ZooKeeper 3.4.10 has no TLS).
@@ -438,7 +451,12 @@ export class ZooKeeperEnsemble extends Construct {
           + 'and no password files, and its start-zookeeper script writes a configuration without TLS or SASL settings');
       }
     }
-    this.tls = props.tls === undefined ? undefined : resolveTls(this, name, props.tls, this);
+    this.tls = props.tls === undefined ? undefined : resolveTls(this, name, props.tls, {
+      clientPort: this.clientPort,
+      serverPort: this.serverPort,
+      electionPort: this.electionPort,
+      metricsPort: this.metricsPort,
+    });
     this.secureClientPort = this.tls?.secureClientPort;
     const sasl: ResolvedSasl | undefined = props.sasl === undefined ? undefined : resolveSasl(this, props.sasl);
 
@@ -579,9 +597,11 @@ export class ZooKeeperEnsemble extends Construct {
       'volumeClaims[0].expandTo': 'storageExpandTo',
       'volumeClaims[0].storageClass': 'storageClass',
     });
+    describeChildWorkload(this, 'App', { alertPrefix: 'ZooKeeper', member: 'server', title: 'ZooKeeper ensemble' });
     this.app = new StatefulApp(this, 'App', {
       ...sharedOptions({
         ...props,
+        metrics: props.metrics ? { ...props.metrics, port: this.metricsPort } : undefined,
         // A field given as undefined keeps its default (a spread would overwrite it).
         clientService: {
           ...props.clientService,
@@ -659,10 +679,14 @@ export class ZooKeeperEnsemble extends Construct {
         purgeHours,
         fourLetterWords,
         security: [...(this.tls ? tlsZooCfgLines(this.tls) : []), ...(sasl ? saslZooCfgLines(sasl) : [])],
+        metricsPort: this.metricsPort,
         servers: this.app.podDnsNames.map(host => `${host}:${this.serverPort}:${this.electionPort}`),
       });
       this.app.addConfigFile(`${OFFICIAL_CONF_DIR}/zoo.cfg`, this.zooCfg);
       this.app.addConfigFile(`${OFFICIAL_CONF_DIR}/logback.xml`, renderLogbackXml(logLevel));
+    }
+    if (props.metrics?.alerts) {
+      this.addAlerts();
     }
   }
 
@@ -705,6 +729,7 @@ export class ZooKeeperEnsemble extends Construct {
       ...(this.tls ? [{ number: this.tls.secureClientPort, name: 'client-tls' }] : []),
       { number: this.serverPort, name: 'server' },
       { number: this.electionPort, name: 'leader-election' },
+      ...(this.metricsPort !== undefined ? [{ number: this.metricsPort, name: 'metrics' }] : []),
     ];
   }
 
@@ -713,6 +738,86 @@ export class ZooKeeperEnsemble extends Construct {
       ...(this.plaintextLocalOnly ? [] : [{ name: 'client', port: this.clientPort }]),
       ...(this.tls ? [{ name: 'client-tls', port: this.tls.secureClientPort }] : []),
     ];
+  }
+
+  /** Checks `metrics` and returns the provider's port (none without `metrics`). */
+  private checkMetrics(props: ZooKeeperEnsembleProps, official: boolean, ports: [string, number][]): number | undefined {
+    const metrics = props.metrics;
+    if (metrics === undefined) return undefined;
+    if (!official) {
+      throw invalid(this, 'metrics', metrics,
+        'the tutorial image runs ZooKeeper 3.4.10, which has no Prometheus metrics provider (ZooKeeper has one from 3.6 on); '
+        + 'use ZooKeeperImage.official(), or scrape the tutorial image with a separate exporter that reads mntr');
+    }
+    const port = metrics.port ?? DEFAULT_METRICS_PORT;
+    checkInteger(this, 'metrics.port', port, 1, 65535);
+    const other = ports.find(([, p]) => p === port);
+    if (other) {
+      throw invalid(this, 'metrics.port', port, `collides with ${other[0]} (${other[1]}): the metrics provider needs a port of its own`);
+    }
+    if (metrics.path !== undefined && metrics.path !== '/metrics') {
+      throw invalid(this, 'metrics.path', metrics.path, "ZooKeeper's metrics provider serves /metrics only; leave metrics.path out");
+    }
+    return port;
+  }
+
+  /** The ensemble's own alerts, with the quorum computed from the number of servers. */
+  private addAlerts(): void {
+    const app = this.app;
+    const ns = app.namespace;
+    const n = this.replicas;
+    const quorum = quorumOf(n);
+    const where = `ZooKeeper ensemble ${app.name} (namespace ${ns})`;
+    const servers = matchers({ namespace: ns }, { pod: alternation(app.podNames) });
+    const kubectl = `kubectl -n ${ns}`;
+    const selector = Object.entries(app.selectorLabels).map(([k, v]) => `${k}=${v}`).join(',');
+    app.addAlert({
+      name: 'ZooKeeperBelowQuorum',
+      expression: `${podsUp(ns, app.podNames)} < ${quorum}`,
+      pendingFor: Duration.minutes(1),
+      severity: AlertSeverity.CRITICAL,
+      summary: `Only {{ $value }} of the ${n} servers of ${where} are up; a quorum needs ${quorum}.`,
+      runbook: `The ensemble has lost its quorum (${quorum} of ${n} servers): it refuses every write, and clients lose their sessions. `
+        + `Bring servers back before anything else: \`${kubectl} get pods -l ${selector}\`, then \`${kubectl} describe pod <pod>\` `
+        + `and \`${kubectl} logs <pod> -c ${app.containerName}\` for each of ${app.podNames.join(', ')}. `
+        + `Do not delete their claims (${app.claimNames(DATA_CLAIM).join(', ')}): they hold the data. Do not change the number of `
+        + 'servers while the quorum is lost.',
+    });
+    if (n > 1) {
+      app.addAlert({
+        name: 'ZooKeeperNoLeader',
+        expression: `(count(leader_uptime{${servers}} > 0) or vector(0)) < 1`,
+        pendingFor: Duration.minutes(2),
+        severity: AlertSeverity.CRITICAL,
+        summary: `No server of ${where} is the leader.`,
+        runbook: 'No server of the ensemble reports itself as leader (the leader_uptime metric), so nothing can be written. '
+          + `Check every server's mode: \`${kubectl} exec <pod> -c ${app.containerName} -- bash -c 'exec 3<>/dev/tcp/127.0.0.1/${this.clientPort}; `
+          + "printf srvr >&3; cat <&3'` shows `Mode:` (leader, follower, or an error while it looks for a leader). Servers that cannot "
+          + `reach each other on ports ${this.serverPort} and ${this.electionPort} cannot elect one: check NetworkPolicies and the `
+          + `headless Service ${this.serviceName}. If the ZooKeeperBelowQuorum alert fires as well, bring servers back first.`,
+      });
+    }
+    app.addAlert({
+      name: 'ZooKeeperOutstandingRequestsHigh',
+      expression: `outstanding_requests{${servers}} > ${OUTSTANDING_REQUESTS_ALERT}`,
+      pendingFor: Duration.minutes(10),
+      severity: AlertSeverity.WARNING,
+      summary: `Server {{ $labels.pod }} of ${where} has {{ $value }} outstanding requests.`,
+      runbook: `The server {{ $labels.pod }} queues requests faster than it processes them (more than ${OUTSTANDING_REQUESTS_ALERT} for 10 minutes). `
+        + 'Clients send more than the ensemble handles, or the server waits for its disk (the transaction log is written before every reply): '
+        + `see the node's disk latency and the server's CPU limit (resources), and which clients send the most (\`${kubectl} exec {{ $labels.pod }} `
+        + `-c ${app.containerName} -- bash -c 'exec 3<>/dev/tcp/127.0.0.1/${this.clientPort}; printf mntr >&3; cat <&3'\`).`,
+    });
+    app.addAlert({
+      name: 'ZooKeeperLatencyHigh',
+      expression: `avg_latency{${servers}} > ${LATENCY_ALERT_MS}`,
+      pendingFor: Duration.minutes(10),
+      severity: AlertSeverity.WARNING,
+      summary: `Server {{ $labels.pod }} of ${where} answers in {{ $value }} ms on average.`,
+      runbook: `The server {{ $labels.pod }} has answered requests in more than ${LATENCY_ALERT_MS} ms on average for 10 minutes; `
+        + 'clients time out and sessions expire when it grows. Usual causes: a slow disk for the transaction log, long JVM garbage '
+        + 'collections (raise heapSize and the memory limit together), or a CPU limit that throttles the server.',
+    });
   }
 
   private checkFourLetterWords(given: string[] | undefined, official: boolean): string[] {
@@ -782,6 +887,8 @@ interface ZooCfgValues {
   readonly fourLetterWords: string[];
   /** TLS and SASL settings (none without `tls` and `sasl`). */
   readonly security: string[];
+  /** Port of the Prometheus metrics provider, if it is enabled. */
+  readonly metricsPort?: number;
   /** `host:serverPort:electionPort` of each server, in myid order. */
   readonly servers: string[];
 }
@@ -806,6 +913,11 @@ function renderZooCfg(v: ZooCfgValues): string {
     // its own DNS name resolves to (which service meshes and early DNS lookups can get wrong).
     'quorumListenOnAllIPs=true',
     ...v.security,
+    // ZooKeeper's built-in Prometheus metrics provider (3.6 and later), on a port of its own.
+    // https://zookeeper.apache.org/doc/r3.9.3/zookeeperMonitor.html
+    ...(v.metricsPort !== undefined
+      ? [`metricsProvider.className=${PROMETHEUS_PROVIDER}`, `metricsProvider.httpPort=${v.metricsPort}`]
+      : []),
     // One server runs standalone: ZooKeeper ignores a one-server list (and logs an error for it).
     ...(v.servers.length > 1 ? v.servers.map((s, i) => `server.${i + 1}=${s}`) : []),
   ];

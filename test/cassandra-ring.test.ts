@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   CassandraRing, CassandraRingProps, ContainerProbe, DisruptionBudget, LinuxCapability, Spreading, StatefulApp, StorageClass,
-  VolumeBindingMode,
+  TopologySpread, VolumeBindingMode,
 } from '../src';
 import { findObject, freshChart, synthObjects, synthValidated, toYaml } from './util/synth';
 
@@ -221,7 +221,7 @@ describe('CassandraRing customised', () => {
       dataDirectory: '/data',
       disruptionBudget: DisruptionBudget.maxUnavailable(2, { name: 'ring-budget' }),
       spreadAcrossNodes: Spreading.REQUIRED,
-      spreadAcrossZones: Spreading.PREFERRED,
+      topologySpread: [TopologySpread.acrossZones()],
     });
     const objects = synth(chart);
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([

@@ -2,7 +2,8 @@ import { Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  CassandraRing, DisruptionBudget, GitOps, Spreading, StatefulApp, StatefulWorkloadOptions, StorageClass, UpdateStrategy, ZooKeeperEnsemble,
+  CassandraRing, DisruptionBudget, GitOps, NodeSelectorOperator, Scrape, Spreading, StatefulApp, StatefulWorkloadOptions,
+  StorageClass, TaintEffect, TopologySpread, UpdateStrategy, ZooKeeperEnsemble,
 } from '../src';
 import { findObject, freshChart, synthValidated } from './util/synth';
 
@@ -27,7 +28,7 @@ const SHARED: StatefulWorkloadOptions = {
   storageClass: StorageClass.fromStorageClassName('fast-ssd'),
   disruptionBudget: DisruptionBudget.maxUnavailable(1, { name: 'store-budget' }),
   spreadAcrossNodes: Spreading.NONE,
-  spreadAcrossZones: Spreading.PREFERRED,
+  topologySpread: [TopologySpread.acrossZones()],
   updateStrategy: UpdateStrategy.rollingUpdate({ partition: 1 }),
   terminationGracePeriod: Duration.minutes(2),
   serviceAccountName: 'store-sa',
@@ -39,12 +40,19 @@ const SHARED: StatefulWorkloadOptions = {
     volumeClaims: { labels: { tier: 'data' } },
   },
   gitOps: GitOps.argoCd(),
+  tolerations: [{ key: 'dedicated', value: 'storage', effect: TaintEffect.NO_SCHEDULE }],
+  nodeSelector: { 'kubernetes.io/arch': 'amd64' },
+  requiredNodeAffinity: [{ matchExpressions: [{ key: 'node.example.com/disk', operator: NodeSelectorOperator.IN, values: ['ssd'] }] }],
+  preferredNodeAffinity: [{ weight: 50, matchExpressions: [{ key: 'node.example.com/spot', operator: NodeSelectorOperator.DOES_NOT_EXIST }] }],
+  priorityClassName: 'storage-critical',
+  createServiceAccount: true,
+  metrics: { scrape: Scrape.podMonitor(), alerts: {} },
 };
 
 const CONSTRUCTS: Array<[string, (scope: Construct) => void, string]> = [
   ['StatefulApp', scope => new StatefulApp(scope, 'w', {
     ...SHARED,
-    container: { image: 'registry.example.com/store:1.0', ports: [{ number: 7000, name: 'peer' }] },
+    container: { image: 'registry.example.com/store:1.0', ports: [{ number: 7000, name: 'peer' }, { number: 9100, name: 'metrics' }] },
     volumeClaims: [{ name: 'data', size: Size.gibibytes(1), mountPath: '/data' }],
   }), 'store-client'],
   ['ZooKeeperEnsemble', scope => new ZooKeeperEnsemble(scope, 'w', SHARED), 'store-cs'],
@@ -89,7 +97,8 @@ const CHECKS: Array<[keyof StatefulWorkloadOptions, (r: Rendered) => void]> = [
     expect(r.container.name).toBe('store-main');
   }],
   ['spreadAcrossNodes', r => {
-    expect(r.pod.affinity).toBeUndefined();
+    // Spreading.NONE: no pod anti-affinity (the node affinity of the other options stays)
+    expect(r.pod.affinity.podAntiAffinity).toBeUndefined();
   }],
   ['automountServiceAccountToken', r => {
     expect(r.pod.automountServiceAccountToken).toBe(true);
@@ -117,7 +126,7 @@ const CHECKS: Array<[keyof StatefulWorkloadOptions, (r: Rendered) => void]> = [
     const pdb = findObject(r.objects, 'PodDisruptionBudget', 'store-budget');
     expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'store' } } });
   }],
-  ['spreadAcrossZones', r => {
+  ['topologySpread', r => {
     expect(r.pod.topologySpreadConstraints).toEqual([{
       maxSkew: 1,
       topologyKey: 'topology.kubernetes.io/zone',
@@ -138,6 +147,30 @@ const CHECKS: Array<[keyof StatefulWorkloadOptions, (r: Rendered) => void]> = [
     const cs = findObject(r.objects, 'Service', r.clientServiceName);
     expect(cs.spec.type).toBe('NodePort');
     expect(cs.spec.selector).toEqual({ 'app.kubernetes.io/name': 'store' });
+  }],
+  ['tolerations', r => {
+    expect(r.pod.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'storage', effect: 'NoSchedule' }]);
+  }],
+  ['nodeSelector', r => {
+    expect(r.pod.nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64' });
+  }],
+  ['requiredNodeAffinity', r => {
+    expect(r.pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual({
+      nodeSelectorTerms: [{ matchExpressions: [{ key: 'node.example.com/disk', operator: 'In', values: ['ssd'] }] }],
+    });
+  }],
+  ['preferredNodeAffinity', r => {
+    expect(r.pod.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution).toEqual([
+      { weight: 50, preference: { matchExpressions: [{ key: 'node.example.com/spot', operator: 'DoesNotExist' }] } },
+    ]);
+  }],
+  ['priorityClassName', r => {
+    expect(r.pod.priorityClassName).toBe('storage-critical');
+  }],
+  ['createServiceAccount', r => {
+    const sa = findObject(r.objects, 'ServiceAccount', 'store-sa');
+    expect(sa.automountServiceAccountToken).toBe(false);
+    expect(r.objects.filter(o => o.kind === 'ServiceAccount')).toHaveLength(1);
   }],
   ['replicas', r => {
     expect(r.sts.spec.replicas).toBe(3);
@@ -163,6 +196,17 @@ const CHECKS: Array<[keyof StatefulWorkloadOptions, (r: Rendered) => void]> = [
       Service: '-1', ConfigMap: '-1', StatefulSet: '0', PodDisruptionBudget: '1',
     }[o.kind as string]]));
     expect(r.sts.spec.volumeClaimTemplates[0].metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' });
+  }],
+  ['metrics', r => {
+    const port = r.container.ports.find((p: any) => p.name === 'metrics');
+    expect(port).toBeDefined();
+    expect(findObject(r.objects, 'Service', 'store-peers').spec.ports).toContainEqual({ name: 'metrics', port: port.containerPort });
+    expect(findObject(r.objects, 'PodMonitor', 'store').spec).toEqual({
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'store' } },
+      podMetricsEndpoints: [{ port: 'metrics', path: '/metrics' }],
+    });
+    const rule = findObject(r.objects, 'PrometheusRule', 'store-alerts');
+    expect(rule.spec.groups[0].rules.map((a: any) => a.labels.statefulset)).toEqual(rule.spec.groups[0].rules.map(() => 'store'));
   }],
 ];
 

@@ -2,7 +2,7 @@ import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   ClaimRetention, ContainerProbe, DisruptionBudget, LifecycleHook, LinuxCapability, Spreading, StatefulApp, StatefulAppProps,
-  StorageClass, UpdateStrategy,
+  StorageClass, TopologySpread, UpdateStrategy,
 } from '../src';
 import { HARDENED_CONTAINER_SECURITY_CONTEXT } from './util/hardening';
 import { findObject, freshChart, synthObjects, synthValidated, toYaml } from './util/synth';
@@ -154,7 +154,7 @@ describe('StatefulApp customised', () => {
       claimRetentionWhenDeleted: ClaimRetention.RETAIN,
       disruptionBudget: DisruptionBudget.minAvailable(3, { name: 'orders-budget' }),
       spreadAcrossNodes: Spreading.REQUIRED,
-      spreadAcrossZones: Spreading.PREFERRED,
+      topologySpread: [TopologySpread.acrossZones()],
       publishNotReadyAddresses: true,
       clientService: { name: 'orders', ports: [{ name: 'sql', port: 5432 }], type: kplus.ServiceType.CLUSTER_IP },
       podSecurity: { user: 999, group: 999, fsGroup: 999 },

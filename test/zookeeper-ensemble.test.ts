@@ -6,8 +6,8 @@ import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  DisruptionBudget, Spreading, StorageClass, ZooKeeperEnsemble, ZooKeeperEnsembleProps, ZooKeeperImage, ZooKeeperImageKind,
-  ZooKeeperLogLevel,
+  DisruptionBudget, Spreading, StorageClass, TopologySpread, WhenUnsatisfiable, ZooKeeperEnsemble, ZooKeeperEnsembleProps,
+  ZooKeeperImage, ZooKeeperImageKind, ZooKeeperLogLevel,
 } from '../src';
 import { HARDENED_CONTAINER_SECURITY_CONTEXT } from './util/hardening';
 import { findObject, freshChart, synthObjects, synthValidated, toYaml } from './util/synth';
@@ -326,7 +326,7 @@ describe('ZooKeeperEnsemble customised', () => {
         memory: { request: Size.gibibytes(3), limit: Size.gibibytes(3) },
       },
       spreadAcrossNodes: Spreading.PREFERRED,
-      spreadAcrossZones: Spreading.REQUIRED,
+      topologySpread: [TopologySpread.acrossZones({ whenUnsatisfiable: WhenUnsatisfiable.DO_NOT_SCHEDULE })],
       disruptionBudget: DisruptionBudget.maxUnavailable(2, { name: 'coord-budget' }),
       clusterDomain: 'corp.internal',
     });

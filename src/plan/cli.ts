@@ -5,6 +5,7 @@
 import { diffAgainst, Diff } from './diff';
 import { InputError, loadPaths, LoadResult } from './load';
 import { buildPlan, DEFAULT_CLUSTER_DOMAIN } from './model';
+import { rackScaleDownProblems } from './racks';
 import { exitCodeOf, renderJson, renderMarkdown, renderText, Report } from './render';
 import { withQuorumTlsWarnings } from './zookeeper-tls';
 
@@ -183,6 +184,8 @@ export function main(argv: string[], io: CliIo = defaultIo()): number {
       diff = diffAgainst(deployed, current);
     }
     const plan = buildPlan(current, { clusterDomain: options.clusterDomain });
+    // A rack that loses pods is warned of per rack.
+    if (diff) plan.problems.push(...rackScaleDownProblems(plan.racks, diff));
     // A ZooKeeper quorum switched to or from TLS in one step breaks (see zookeeper-tls.ts).
     report = { plan: deployed ? withQuorumTlsWarnings(plan, deployed, current) : plan, diff };
   } catch (e) {

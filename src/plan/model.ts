@@ -27,6 +27,7 @@ import {
   strMap,
 } from './k8s';
 import { LoadedObject, LoadResult, SourceRef } from './load';
+import { governedTogether, planRackGroups, RackGroupPlan } from './racks';
 
 /** Version of the JSON document written by `--json`. */
 export const PLAN_FORMAT_VERSION = 1;
@@ -225,6 +226,8 @@ export interface Plan {
   readonly clusterDomain: string;
   readonly input: InputSummary;
   readonly statefulSets: StatefulSetPlan[];
+  /** StatefulSets that share a governing Service (the racks of a ring), grouped. */
+  readonly racks: RackGroupPlan[];
   /** Problems not tied to one StatefulSet (Services, budgets and volumes). */
   readonly problems: Problem[];
 }
@@ -696,6 +699,7 @@ export function buildPlan(input: LoadResult, options: PlanOptions = {}): Plan {
     clusterDomain,
     input: summarize(input),
     statefulSets,
+    racks: planRackGroups(statefulSets),
     problems,
   };
 }
@@ -1119,8 +1123,13 @@ function planDisruption(d: Draft, world: World, problem: AddProblem): Disruption
     };
   });
 
+  // StatefulSets that share this one's governing Service are one workload (the racks of a ring):
+  // one budget across them is what they need.
+  const together = governedTogether(world.statefulSets.map((o) => ({
+    namespace: namespaceOf(o), name: o.name, serviceName: str(obj(o.object, 'spec'), 'serviceName') ?? '',
+  })), d.namespace, d.serviceName);
   for (const b of budgets) {
-    if (b.alsoSelects.length > 0) {
+    if (b.alsoSelects.length > 0 && !b.alsoSelects.every((w) => together.has(w))) {
       problem('warning', `PodDisruptionBudget ${b.name} also selects the pods of ${listing(b.alsoSelects)}: it counts ${plural(b.expectedPods, 'pod')} together`, 'give each budget the selector of one workload');
     }
   }

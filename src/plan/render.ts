@@ -5,6 +5,7 @@
 import { Diff, StatefulSetChange } from './diff';
 import { plural } from './k8s';
 import { ClaimPlan, InputSummary, Plan, Problem, StatefulSetPlan, VolumeInfo } from './model';
+import { markdownRackGroups, textRackGroups } from './racks';
 
 /** Everything one run reports. */
 export interface Report {
@@ -187,6 +188,7 @@ export function renderText(report: Report): string {
     out.push(...textStatefulSet(s));
     out.push('');
   }
+  out.push(...textRackGroups(plan.racks));
   if (plan.problems.length > 0) {
     out.push('Other problems:');
     for (const p of sortProblems(plan.problems)) out.push(...problemLines(p, '  ', true));
@@ -324,6 +326,7 @@ export function renderMarkdown(report: Report): string {
     out.push('');
   }
   for (const st of plan.statefulSets) out.push(...mdStatefulSet(st));
+  out.push(...markdownRackGroups(plan.racks, md));
   if (plan.problems.length > 0) {
     out.push('### Other problems');
     out.push('');

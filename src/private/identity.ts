@@ -12,6 +12,18 @@ export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 /** The label a StatefulApp selects its pods by when it is given no selector labels. */
 export const NAME_LABEL = 'app.kubernetes.io/name';
 
+/**
+ * The label that tells the pods of one rack of a rack-aware CassandraRing from the others: added to
+ * each rack's StatefulSet selector, so that the StatefulSets of a ring never select each other's
+ * pods. The plan command reads it to show the racks.
+ */
+export const RACK_LABEL = 'cdk8s-stateful/cassandra-rack';
+
+/** Name of the StatefulSet of a rack of a CassandraRing: `<ring>-<rack>`. */
+export function rackStatefulSetName(ring: string, rack: string): string {
+  return `${ring}-${rack}`;
+}
+
 /** Selector labels of an app that was given none. */
 export function defaultSelectorLabels(name: string): { [key: string]: string } {
   return { [NAME_LABEL]: name };

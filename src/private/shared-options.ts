@@ -1,5 +1,6 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { ErrorScope, invalid } from '../validation';
 import { StatefulWorkloadOptions } from '../workload-options';
 
 // How a pattern hands its StatefulApp the shared options. Not part of the public API.
@@ -28,15 +29,41 @@ const SHARED_OPTIONS: Record<keyof StatefulWorkloadOptions, true> = {
   storageClass: true,
   disruptionBudget: true,
   spreadAcrossNodes: true,
-  spreadAcrossZones: true,
+  topologySpread: true,
+  tolerations: true,
+  nodeSelector: true,
+  requiredNodeAffinity: true,
+  preferredNodeAffinity: true,
+  priorityClassName: true,
   updateStrategy: true,
   terminationGracePeriod: true,
   serviceAccountName: true,
+  createServiceAccount: true,
   automountServiceAccountToken: true,
+  metrics: true,
 };
 
 /** Names of the shared options. */
 export const SHARED_OPTION_KEYS = Object.keys(SHARED_OPTIONS) as Array<keyof StatefulWorkloadOptions>;
+
+/**
+ * Options that were replaced, with what replaces each. Code without types (JavaScript, or a cast)
+ * can still pass them: they are refused with the replacement rather than silently ignored.
+ */
+const REMOVED_OPTIONS: { [name: string]: string } = {
+  spreadAcrossZones: 'it was replaced by topologySpread: use [TopologySpread.acrossZones()] for Spreading.PREFERRED, '
+    + 'or [TopologySpread.acrossZones({ whenUnsatisfiable: WhenUnsatisfiable.DO_NOT_SCHEDULE })] for Spreading.REQUIRED',
+};
+
+/** Refuses an option that was replaced, naming its replacement. */
+export function checkRemovedOptions(errors: ErrorScope, props: object): void {
+  for (const [name, replacement] of Object.entries(REMOVED_OPTIONS)) {
+    const value: unknown = (props as { [key: string]: unknown })[name];
+    if (value !== undefined) {
+      throw invalid(errors, name, value, replacement);
+    }
+  }
+}
 
 /**
  * The shared options of a pattern's props, and nothing else, with the pattern's defaults under
@@ -45,6 +72,11 @@ export const SHARED_OPTION_KEYS = Object.keys(SHARED_OPTIONS) as Array<keyof Sta
  */
 export function sharedOptions(props: StatefulWorkloadOptions, defaults: StatefulWorkloadOptions = {}): StatefulWorkloadOptions {
   const picked: { [key: string]: unknown } = {};
+  // A replaced option goes on to the app, which refuses it under the pattern's path.
+  for (const key of Object.keys(REMOVED_OPTIONS)) {
+    const value: unknown = (props as { [key: string]: unknown })[key];
+    if (value !== undefined) picked[key] = value;
+  }
   for (const key of SHARED_OPTION_KEYS) {
     const value: unknown = props[key] ?? defaults[key];
     if (value !== undefined) {

@@ -59,6 +59,8 @@ export interface EnsemblePorts {
   readonly clientPort: number;
   readonly serverPort: number;
   readonly electionPort: number;
+  /** Port of the Prometheus metrics provider (`metrics`), if any. */
+  readonly metricsPort?: number;
 }
 
 /**
@@ -109,6 +111,7 @@ export function resolveTls(scope: Construct, name: string, tls: ZooKeeperTls, po
   const secureClientPort = options.secureClientPort ?? 2281;
   checkInteger(scope, 'tls.secureClientPort', secureClientPort, 1, 65535);
   const taken: [string, number][] = [['clientPort', ports.clientPort], ['serverPort', ports.serverPort], ['electionPort', ports.electionPort]];
+  if (ports.metricsPort !== undefined) taken.push(['metrics.port', ports.metricsPort]);
   const clash = taken.find(([, p]) => p === secureClientPort);
   if (clash) {
     throw invalid(scope, 'tls.secureClientPort', secureClientPort,

@@ -10,7 +10,7 @@ import { REFERENCE, run } from './helpers';
 import { addExamples, EXAMPLES } from '../../examples/examples';
 import { RedisHostPathChart } from '../../examples/redis-hostpath/chart';
 import { WebChart } from '../../examples/web/chart';
-import { StatefulApp } from '../../src';
+import { CassandraRing, StatefulApp } from '../../src';
 import { validateManifests } from '../util/schema';
 
 interface Synthesized {
@@ -101,10 +101,13 @@ const EXPECTED_CLAIMS: { [name: string]: string } = {
   'zookeeper': 'cluster-default',
   'zookeeper-tls': 'cluster-default',
   'cassandra': 'storage-class',
+  'cassandra-racks': 'storage-class',
   'wordpress-statefulset': 'cluster-default',
   'zookeeper-argocd': 'cluster-default',
   // the claims are in the input (declared by expandTo); the cluster's default class provisions them
   'web-expanded': 'cluster-default',
+  'zookeeper-monitoring': 'cluster-default',
+  'cassandra-monitoring': 'cluster-default',
 };
 
 test('the examples are synthesized as the root app writes them', () => {
@@ -170,8 +173,13 @@ describe.each(EXAMPLES.map(e => e.name))('plan of example %s', (name) => {
           expect(planned.resolution.kind).toBe(EXPECTED_CLAIMS[name]);
         });
       }
-      // more than one replica gets a budget that lets a drain proceed one pod at a time
-      if (app.replicas > 1) {
+      // more than one replica gets a budget that lets a drain proceed one pod at a time; the racks
+      // of a ring share the ring's one budget, which allows one rack's worth
+      const ring = chart.node.findAll().find((c): c is CassandraRing => c instanceof CassandraRing && c.apps.length > 1 && c.apps.includes(app));
+      if (ring) {
+        expect(sts.disruption.budgets.map((b: any) => b.name)).toEqual([ring.disruptionBudget!.name]);
+        expect(sts.disruption).toMatchObject({ allowedDisruptions: Math.min(...ring.apps.map(a => a.replicas)), drain: 'proceeds' });
+      } else if (app.replicas > 1) {
         expect(sts.disruption.budgets.map((b: any) => b.name)).toEqual([app.disruptionBudget!.name]);
         expect(sts.disruption).toMatchObject({ allowedDisruptions: 1, drain: 'proceeds' });
       } else {
@@ -249,6 +257,19 @@ describe('what the plan says about particular examples', () => {
     expect(sts.disruption.quorum).toMatchObject({ servers: 3, quorum: 2, budgetKeepsQuorum: true });
     expect(sts.disruption.budgets).toEqual([expect.objectContaining({ name: 'zk-pdb', rule: 'maxUnavailable: 1', allowedDisruptions: 1 })]);
     expect(sts.disruption.quorum.message).toContain('quorum holds during drains');
+  });
+
+  test('cassandra-racks: the plan shows the three racks, their start order and the one budget', () => {
+    const json = plan('cassandra-racks');
+    expect(json.racks).toHaveLength(1);
+    expect(json.racks[0].racks.map((r: any) => [r.rack, r.statefulSet, r.startOrder])).toEqual(['a', 'b', 'c'].map(r => [
+      `rack-${r}`, `orders-rack-${r}`, [`orders-rack-${r}-0`, `orders-rack-${r}-1`],
+    ]));
+    expect(json.racks[0].budget).toBe('orders-pdb');
+    const text = run(['plan', 'cassandra-racks.k8s.yaml'], examples.dir).stdout;
+    expect(text).toContain('Racks: default/orders (3 StatefulSets, 6 pods)');
+    expect(text).toContain('    rack-b (StatefulSet orders-rack-b): orders-rack-b-0, then orders-rack-b-1, one at a time');
+    expect(text).toContain('one PodDisruptionBudget orders-pdb (maxUnavailable: 2) covers all 6 pods of the 3 racks');
   });
 
   test('web-parallel starts its pods in parallel, web one at a time', () => {

@@ -155,6 +155,25 @@ describe('validateManifests', () => {
     ]);
   });
 
+  test('validates the Prometheus Operator\'s ServiceMonitor, PodMonitor and PrometheusRule, and reports their schema errors', () => {
+    const selector2 = { matchLabels: { app: 'a' } };
+    const monitoring = [
+      obj('monitoring.coreos.com/v1', 'ServiceMonitor', 'sm', { spec: { selector: selector2, endpoints: [{ port: 'metrics', path: '/metrics' }] } }),
+      obj('monitoring.coreos.com/v1', 'PodMonitor', 'pm', { spec: { selector: selector2, podMetricsEndpoints: [{ port: 'metrics' }] } }),
+      obj('monitoring.coreos.com/v1', 'PrometheusRule', 'rules', {
+        spec: { groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'up == 0', for: '5m', labels: { severity: 'warning' } }] }] },
+      }),
+    ];
+    expect(manifestProblems(monitoring)).toEqual([]);
+    const broken = clone(monitoring);
+    (broken[1] as any).spec.podMetricsEndpoints[0].interval = '5 minutes';
+    delete (broken[2] as any).spec.groups[0].name;
+    expect(manifestProblems(broken)).toEqual([
+      expect.stringMatching(/^#1 PodMonitor\/pm: schema: .*interval must match pattern/),
+      expect.stringMatching(/^#2 PrometheusRule\/rules: schema: .*must have required property '?name'?/),
+    ]);
+  });
+
   test('an empty list is valid', () => {
     expect(manifestProblems([])).toEqual([]);
   });

@@ -6,11 +6,14 @@
  * `kubernetes-models/v1/Service`, `apps/v1` + `StatefulSet` is `kubernetes-models/apps/v1/StatefulSet`,
  * and so on for every built-in kind the package models (Service, PersistentVolume,
  * PersistentVolumeClaim, Secret, ConfigMap, ServiceAccount, Namespace, Pod, StatefulSet, Deployment,
- * DaemonSet, PodDisruptionBudget, StorageClass, Job, Role, RoleBinding, ...). Custom resources of the
- * API groups in `CRD_MODEL_PACKAGES` are validated with the matching `@kubernetes-models/*` package
- * (`cert-manager.io/v1` + `Certificate` is `@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate`). The module found must
+ * DaemonSet, PodDisruptionBudget, StorageClass, Job, Role, RoleBinding, ...). The module found must
  * export a class whose own `apiVersion` and `kind` are exactly the object's, so an unknown group,
  * version or kind (including a custom resource) is reported as an error, never skipped.
+ *
+ * Custom resources of the Prometheus Operator (`monitoring.coreos.com/v1` ServiceMonitor,
+ * PodMonitor, PrometheusRule) and of cert-manager (`cert-manager.io/v1` Certificate) are validated
+ * the same way with the models of `@kubernetes-models/prometheus-operator` and
+ * `@kubernetes-models/cert-manager`, which have the same layout.
  *
  * `kubernetes-models` is published as ES modules only, which jest's CommonJS module system cannot
  * load. The models therefore run in a worker thread (plain Node.js, outside jest's module
@@ -33,7 +36,7 @@ const { workerData } = require('worker_threads');
 const fs = require('fs');
 const path = require('path');
 const { pathToFileURL } = require('url');
-const { port, flag, modelsDir, crdModelsDirs } = workerData;
+const { port, flag, modelsDirs } = workerData;
 const classes = new Map();
 
 async function modelClass(apiVersion, kind) {
@@ -41,11 +44,9 @@ async function modelClass(apiVersion, kind) {
   if (classes.has(id)) return classes.get(id);
   let cls;
   if (/^([a-z0-9][a-z0-9.-]*\\/)?v[0-9]+((alpha|beta)[0-9]+)?$/.test(apiVersion) && /^[A-Z][A-Za-z0-9]*$/.test(kind)) {
-    const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-    const file = crdModelsDirs[group] !== undefined
-      ? path.join(crdModelsDirs[group], ...apiVersion.split('/'), kind + '.js')
-      : path.join(modelsDir, ...apiVersion.split('/'), kind + '.js');
-    if (fs.existsSync(file)) {
+    for (const modelsDir of modelsDirs) {
+      const file = path.join(modelsDir, ...apiVersion.split('/'), kind + '.js');
+      if (cls || !fs.existsSync(file)) continue;
       const mod = await import(pathToFileURL(file).href);
       const candidate = mod[kind];
       if (typeof candidate === 'function' && candidate.apiVersion === apiVersion && candidate.kind === kind) cls = candidate;
@@ -89,16 +90,14 @@ interface SchemaWorker {
 
 let current: SchemaWorker | undefined;
 
-/** API groups of custom resources and the `@kubernetes-models/*` package that models each (a devDependency). */
-const CRD_MODEL_PACKAGES: { [group: string]: string } = {
-  'cert-manager.io': '@kubernetes-models/cert-manager',
-};
-
-/** Finds `node_modules/<pkg>` from this file upwards (the packages export no CommonJS entry to resolve). */
-function modelsDirectory(pkg = 'kubernetes-models'): string {
+/**
+ * Finds `node_modules/<pkg>` from this file upwards (the model packages export no CommonJS entry
+ * to resolve).
+ */
+function modelsDirectory(pkg: string): string {
   let dir = __dirname;
   for (;;) {
-    const candidate = path.join(dir, 'node_modules', pkg);
+    const candidate = path.join(dir, 'node_modules', ...pkg.split('/'));
     if (fs.existsSync(path.join(candidate, 'package.json'))) {
       return candidate;
     }
@@ -110,18 +109,16 @@ function modelsDirectory(pkg = 'kubernetes-models'): string {
   }
 }
 
+/** The model packages, searched in order: Kubernetes' own kinds, then the Prometheus Operator's, then cert-manager's. */
+const MODEL_PACKAGES = ['kubernetes-models', '@kubernetes-models/prometheus-operator', '@kubernetes-models/cert-manager'];
+
 function schemaWorker(): SchemaWorker {
   if (!current) {
     const { port1, port2 } = new MessageChannel();
     const flag = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: {
-        port: port2,
-        flag,
-        modelsDir: modelsDirectory(),
-        crdModelsDirs: Object.fromEntries(Object.entries(CRD_MODEL_PACKAGES).map(([group, pkg]) => [group, modelsDirectory(pkg)])),
-      },
+      workerData: { port: port2, flag, modelsDirs: MODEL_PACKAGES.map(modelsDirectory) },
       transferList: [port2],
     });
     worker.unref();
