@@ -247,9 +247,11 @@ describe('ZooKeeperEnsemble tls', () => {
     expect(() => build({ clientPort: 2281, tls: issuerTls() })).toThrow(/invalid tls.secureClientPort 2281: is the same number as clientPort \(2281\)/);
   });
 
-  test('fails when the secure client port collides with the quorum or election port', () => {
+  test('fails when the secure client port collides with the quorum, election or metrics port', () => {
     expect(() => build({ tls: issuerTls({ secureClientPort: 3888 }) })).toThrow(
       'test/zk: invalid tls.secureClientPort 3888: is the same number as electionPort (3888): the secure client port needs a port of its own');
+    expect(() => build({ metrics: {}, tls: issuerTls({ secureClientPort: 7000 }) })).toThrow(
+      'test/zk: invalid tls.secureClientPort 7000: is the same number as metrics.port (7000): the secure client port needs a port of its own');
   });
 
   test('fails with a plain object instead of ZooKeeperTls', () => {
