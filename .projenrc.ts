@@ -134,6 +134,13 @@ project.addTask('bench', {
   env: { TS_NODE_TRANSPILE_ONLY: 'true' },
 });
 
+// The plan command's speed and memory goals (30k and 60k objects), measured here, never in tests.
+project.addTask('bench:plan', {
+  description: 'Plan benchmark: 1k, 10k and 20k StatefulSets with Services and budgets, and 30k pre-bound PersistentVolumes, against the js-yaml parse time',
+  exec: 'ts-node --project test/tsconfig.json test/bench/plan-bench.ts',
+  env: { TS_NODE_TRANSPILE_ONLY: 'true' },
+});
+
 // Explains what each StatefulSet in dist/ will do (run `npx projen synth` first).
 project.addTask('plan', {
   description: 'Explain the StatefulSets in dist/ (pods, claims, disruption, updates); extra arguments are passed on',

@@ -49,19 +49,26 @@ export function int(parent: unknown, key: string): number | undefined {
   return undefined;
 }
 
+/** A value as text: strings as they are, other scalars as written, mappings and lists as JSON. */
+export function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value) ?? String(value);
+}
+
 /** A string-to-string map at `key` (labels, annotations, selectors). */
 export function strMap(parent: unknown, key: string): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [k, v] of Object.entries(obj(parent, key))) {
     if (v === null || v === undefined) continue;
-    result[k] = String(v);
+    result[k] = text(v);
   }
   return result;
 }
 
 /** A list of strings at `key`. */
 export function strList(parent: unknown, key: string): string[] {
-  return arr(parent, key).filter((v) => v !== null && v !== undefined).map((v) => String(v));
+  return arr(parent, key).filter((v) => v !== null && v !== undefined).map(text);
 }
 
 // ---------------------------------------------------------------------------
@@ -91,6 +98,11 @@ export function readSelector(parent: unknown, key: string): LabelSelector | unde
       values: strList(e, 'values'),
     })),
   };
+}
+
+/** Whether every expression has a known operator (the API server cannot evaluate the others). */
+export function selectorIsValid(selector: LabelSelector): boolean {
+  return selector.matchExpressions.every((e) => ['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator));
 }
 
 /** True when the selector has no requirement at all (it then selects everything). */

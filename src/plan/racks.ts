@@ -9,7 +9,7 @@
  */
 import type { Diff } from './diff';
 import { listing, plural } from './k8s';
-import type { Problem, StatefulSetPlan } from './model';
+import type { Problem, StatefulSetPlan } from './types';
 import { RACK_LABEL } from '../private/identity';
 
 /** One rack: one StatefulSet of a workload of several. */
@@ -50,8 +50,20 @@ export interface GovernedStatefulSet {
  */
 export function governedTogether(all: GovernedStatefulSet[], namespace: string, serviceName: string): Set<string> {
   if (serviceName === '') return new Set();
-  return new Set(all.filter((s) => s.namespace === namespace && s.serviceName === serviceName).map((s) => `StatefulSet ${s.name}`));
+  let index = governedIndexes.get(all);
+  if (!index) {
+    // One pass over the input, once: the plan stays linear in the number of StatefulSets.
+    index = new Map();
+    for (const s of all) {
+      const key = `${s.namespace}/${s.serviceName}`;
+      index.set(key, (index.get(key) ?? new Set()).add(`StatefulSet ${s.name}`));
+    }
+    governedIndexes.set(all, index);
+  }
+  return index.get(`${namespace}/${serviceName}`) ?? new Set();
 }
+
+const governedIndexes = new WeakMap<GovernedStatefulSet[], Map<string, Set<string>>>();
 
 /** Groups the StatefulSets that share a governing Service, in input order; single ones are left out. */
 export function planRackGroups(statefulSets: StatefulSetPlan[]): RackGroupPlan[] {

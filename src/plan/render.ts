@@ -2,16 +2,19 @@
  * Output of `cdk8s-stateful plan`: readable text (default), Markdown for a pull-request
  * comment, and JSON for pipelines.
  */
-import { Diff, StatefulSetChange } from './diff';
+import { Diff, Finding, ObjectChange, StatefulSetChange } from './diff';
 import { plural } from './k8s';
-import { ClaimPlan, InputSummary, Plan, Problem, StatefulSetPlan, VolumeInfo } from './model';
+import { listSome, more } from './limits';
 import { markdownRackGroups, textRackGroups } from './racks';
+import { ClaimPlan, InputSummary, Plan, Problem, StatefulSetPlan, VolumeInfo } from './types';
 
 /** Everything one run reports. */
 export interface Report {
   readonly plan: Plan;
   /** The comparison with the deployed manifests (`--against`), or null. */
   readonly diff: Diff | null;
+  /** `--strict`: any error-level finding exits 1, not only what the API server refuses. */
+  readonly strict?: boolean;
 }
 
 export interface Summary {
@@ -30,27 +33,60 @@ export function allProblems(plan: Plan): Problem[] {
 
 export function summarize(report: Report): Summary {
   const problems = allProblems(report.plan);
+  const diff = report.diff;
+  const findings: Finding[] = diff
+    ? [...diff.problems, ...diff.statefulSets.flatMap((c) => c.findings), ...diff.objects.flatMap((c) => c.findings)]
+    : [];
+  const all = [...problems, ...findings];
   return {
     statefulSets: report.plan.statefulSets.length,
-    pods: report.plan.statefulSets.reduce((n, s) => n + s.pods.length, 0),
-    claims: report.plan.statefulSets.reduce((n, s) => n + s.pods.reduce((m, p) => m + p.claims.length, 0), 0),
-    errors: problems.filter((p) => p.severity === 'error').length,
-    warnings: problems.filter((p) => p.severity === 'warning').length,
-    refused: problems.filter((p) => p.refused).length + (report.diff?.refused ?? 0),
+    pods: report.plan.statefulSets.reduce((n, s) => n + s.pods.length + s.podsOmitted, 0),
+    claims: report.plan.statefulSets.reduce((n, s) => {
+      const perPod = s.pods[0]?.claims.length ?? 0;
+      return n + s.pods.reduce((m, p) => m + p.claims.length, 0) + s.podsOmitted * perPod;
+    }, 0),
+    errors: all.filter((p) => p.severity === 'error').length,
+    warnings: all.filter((p) => p.severity === 'warning').length,
+    refused: problems.filter((p) => p.refused).length + (diff?.refused ?? 0),
   };
 }
 
-/** The exit code for a report: 1 when the API server would refuse something, otherwise 0. */
+/**
+ * The exit code for a report: 1 when the API server would refuse something (with `strict`, also
+ * when anything is an error), otherwise 0.
+ */
 export function exitCodeOf(report: Report): number {
-  return summarize(report).refused > 0 ? 1 : 0;
+  const s = summarize(report);
+  return s.refused > 0 || (report.strict === true && s.errors > 0) ? 1 : 0;
 }
 
 // ---------------------------------------------------------------------------
 // JSON
 
+/**
+ * The JSON report in pieces: the same document as `JSON.stringify(..., null, 2)` of the plan with
+ * `diff`, `summary` and `exitCode`, written one StatefulSet at a time.
+ */
+export function* jsonChunks(report: Report): Generator<string> {
+  const { statefulSets, ...rest } = report.plan;
+  const fields: [string, unknown][] = Object.entries(rest);
+  const keys = Object.keys(report.plan);
+  const indent = (json: string, by: string) => json.replace(/\n/g, `\n${by}`);
+  const tail: [string, unknown][] = [['diff', report.diff], ['summary', summarize(report)], ['exitCode', exitCodeOf(report)]];
+  const before = fields.filter(([k]) => keys.indexOf(k) < keys.indexOf('statefulSets'));
+  const after = fields.filter(([k]) => keys.indexOf(k) > keys.indexOf('statefulSets'));
+  const field = ([k, v]: [string, unknown]) => `  ${JSON.stringify(k)}: ${indent(JSON.stringify(v, null, 2), '  ')}`;
+  yield `{\n${before.map(field).join(',\n')}${before.length > 0 ? ',\n' : ''}  "statefulSets": [`;
+  let first = true;
+  for (const s of statefulSets) {
+    yield `${first ? '' : ','}\n    ${indent(JSON.stringify(s, null, 2), '    ')}`;
+    first = false;
+  }
+  yield `${statefulSets.length > 0 ? '\n  ' : ''}],\n${[...after, ...tail].map(field).join(',\n')}\n}\n`;
+}
+
 export function renderJson(report: Report): string {
-  const summary = summarize(report);
-  return `${JSON.stringify({ ...report.plan, diff: report.diff, summary, exitCode: exitCodeOf(report) }, null, 2)}\n`;
+  return [...jsonChunks(report)].join('');
 }
 
 // ---------------------------------------------------------------------------
@@ -76,7 +112,12 @@ function inputLine(input: InputSummary): string {
 function skippedLine(input: InputSummary): string | undefined {
   const parts: string[] = [];
   if (Object.keys(input.skipped).length > 0) parts.push(`${countKinds(input.skipped)} (kinds the plan does not read)`);
-  if (input.notObjects > 0) parts.push(`${plural(input.notObjects, 'YAML document')} without a kind`);
+  if (input.withoutKind > 0) parts.push(`${plural(input.withoutKind, 'YAML document')} without a kind`);
+  const others = input.notObjects - input.withoutKind;
+  if (others > 0) {
+    const where = input.notObjectDocuments.map((d) => `${d.file}:${d.line} is ${d.what}`);
+    parts.push(`${plural(others, 'YAML document')} that ${others === 1 ? 'is' : 'are'} not a Kubernetes object (${listSome(where, '; ', others)})`);
+  }
   return parts.length > 0 ? `skipped: ${parts.join('; ')}` : undefined;
 }
 
@@ -125,6 +166,7 @@ function textStatefulSet(s: StatefulSetPlan): string[] {
       }
     }
   });
+  if (s.podsOmitted > 0) out.push(`    ... ${more(s.podsOmitted)} pods, named the same way`);
   if (s.pods.length > 0 && s.pods[0].claims.length === 0) out.push('    (no volumeClaimTemplates: the pods keep no data of their own)');
   if (s.volumes.length > 0) {
     out.push('  PersistentVolumes these claims can bind:');
@@ -147,63 +189,101 @@ function textStatefulSet(s: StatefulSetPlan): string[] {
   return out;
 }
 
-function textChange(c: StatefulSetChange): string[] {
+/** `StatefulSet data/db`, `PersistentVolume pv-1` */
+function changeSubject(c: ObjectChange): string {
+  return c.namespace === '' ? `${c.kind} ${c.name}` : `${c.kind} ${c.namespace}/${c.name}`;
+}
+
+function textChange(c: ObjectChange): string[] {
   const out: string[] = [];
-  const refused = c.refusals.length > 0 ? ' -- REFUSED: the sync will fail' : '';
-  out.push(`  StatefulSet ${c.namespace}/${c.name}: ${c.status}${refused}`);
+  const refused = c.refusals.length === 0 ? ''
+    : c.recreate ? ' -- REFUSED by the API server, then DELETED AND RECREATED by the GitOps tool'
+      : ' -- REFUSED: the sync will fail';
+  out.push(`  ${changeSubject(c)}: ${c.status}${refused}`);
   if (c.message) out.push(`    ${c.message}`);
   for (const r of c.refusals) {
-    out.push(`    error: ${r.change}: ${r.message}`);
+    out.push(`    error: ${r.change}: ${r.message} [${r.rule}]`);
     out.push('      instead:');
     r.fix.forEach((step, i) => out.push(`        ${i + 1}. ${step}`));
   }
-  if (c.template) {
-    out.push(`    ${c.template.message}`);
-    for (const path of c.template.changed.slice(0, 12)) out.push(`      changed: ${path}`);
-    if (c.template.changed.length > 12) out.push(`      ... and ${c.template.changed.length - 12} more`);
+  const sts = c.kind === 'StatefulSet' ? (c as StatefulSetChange) : undefined;
+  if (sts?.template) {
+    out.push(`    ${sts.template.message}`);
+    for (const path of sts.template.changed.slice(0, 12)) out.push(`      changed: ${path}`);
+    if (sts.template.changed.length > 12) out.push(`      ... and ${sts.template.changed.length - 12} more`);
   }
-  if (c.scale) out.push(`    ${c.scale.message}`);
+  if (sts?.scale) out.push(`    ${sts.scale.message}`);
   for (const o of c.other) out.push(`    ${o}`);
+  for (const f of sortFindings(c.findings)) {
+    out.push(`    ${f.severity}: ${f.message}`);
+    if (f.fix) out.push(`      fix: ${f.fix}`);
+  }
   return out;
 }
 
-function diffCounts(diff: Diff): string {
-  const count = (status: string) => diff.statefulSets.filter((c) => c.status === status).length;
-  return `${count('changed')} changed, ${count('added')} added, ${count('removed')} removed, ${count('unchanged')} unchanged`;
+function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+}
+
+function diffCounts(changes: ObjectChange[], unchanged = 0): string {
+  const count = (status: string) => changes.filter((c) => c.status === status).length;
+  return `${count('changed')} changed, ${count('added')} added, ${count('removed')} removed, ${count('unchanged') + unchanged} unchanged`;
+}
+
+/** The other kinds compared, or undefined when there are none on either side. */
+function otherCounts(diff: Diff): string | undefined {
+  const unchanged = Object.values(diff.unchanged).reduce((a, b) => a + b, 0);
+  if (diff.objects.length === 0 && unchanged === 0) return undefined;
+  return `${diffCounts(diff.objects, unchanged)} (PersistentVolumes, PersistentVolumeClaims, StorageClasses, Services, PodDisruptionBudgets)`;
+}
+
+/**
+ * The text report in pieces (a header, then one piece per StatefulSet and section), so that a
+ * large report is written as it is made instead of being held whole in memory.
+ */
+export function* textChunks(report: Report): Generator<string> {
+  const { plan, diff } = report;
+  const lines = (out: string[]) => `${out.join('\n')}\n`;
+  const head: string[] = [];
+  head.push(`cdk8s-stateful plan: ${inputLine(plan.input)}`);
+  head.push(`  read: ${countKinds(plan.input.read) || 'nothing the plan reads'}`);
+  const skipped = skippedLine(plan.input);
+  if (skipped) head.push(`  ${skipped}`);
+  head.push('');
+  if (plan.statefulSets.length === 0) {
+    head.push('No StatefulSet in the input.');
+    head.push('');
+  }
+  yield lines(head);
+  for (const s of plan.statefulSets) yield lines([...textStatefulSet(s), '']);
+  const racks = textRackGroups(plan.racks);
+  if (racks.length > 0) yield lines(racks);
+  if (plan.problems.length > 0) {
+    const out = ['Other problems:'];
+    for (const p of sortProblems(plan.problems)) out.push(...problemLines(p, '  ', true));
+    yield lines([...out, '']);
+  }
+  if (diff) {
+    const out = [`Against ${againstLine(diff)} (the deployed manifests): ${diffCounts(diff.statefulSets)}`];
+    const others = otherCounts(diff);
+    if (others) out.push(`  other objects: ${others}`);
+    for (const p of sortProblems(diff.problems)) out.push(...problemLines(p, '  ', true));
+    yield lines(out);
+    for (const c of [...diff.statefulSets, ...diff.objects]) {
+      if (c.status !== 'unchanged') yield lines(textChange(c));
+    }
+    yield '\n';
+  }
+  yield lines([summaryLine(report)]);
 }
 
 export function renderText(report: Report): string {
-  const { plan, diff } = report;
-  const out: string[] = [];
-  out.push(`cdk8s-stateful plan: ${inputLine(plan.input)}`);
-  out.push(`  read: ${countKinds(plan.input.read) || 'nothing the plan reads'}`);
-  const skipped = skippedLine(plan.input);
-  if (skipped) out.push(`  ${skipped}`);
-  out.push('');
-  if (plan.statefulSets.length === 0) {
-    out.push('No StatefulSet in the input.');
-    out.push('');
-  }
-  for (const s of plan.statefulSets) {
-    out.push(...textStatefulSet(s));
-    out.push('');
-  }
-  out.push(...textRackGroups(plan.racks));
-  if (plan.problems.length > 0) {
-    out.push('Other problems:');
-    for (const p of sortProblems(plan.problems)) out.push(...problemLines(p, '  ', true));
-    out.push('');
-  }
-  if (diff) {
-    out.push(`Against ${diff.againstFiles.length === 1 ? diff.againstFiles[0] : plural(diff.againstFiles.length, 'file')} (the deployed manifests): ${diffCounts(diff)}`);
-    for (const c of diff.statefulSets) {
-      if (c.status === 'unchanged') continue;
-      out.push(...textChange(c));
-    }
-    out.push('');
-  }
-  out.push(summaryLine(report));
-  return `${out.join('\n')}\n`;
+  return [...textChunks(report)].join('');
+}
+
+function againstLine(diff: Diff): string {
+  if (diff.againstFiles.length === 0) return 'nothing (no YAML file)';
+  return diff.againstFiles.length === 1 ? diff.againstFiles[0] : plural(diff.againstFiles.length, 'file');
 }
 
 function summaryLine(report: Report): string {
@@ -211,19 +291,23 @@ function summaryLine(report: Report): string {
   const head = `Summary: ${plural(s.statefulSets, 'StatefulSet')}, ${plural(s.pods, 'pod')}, ${plural(s.claims, 'claim')}; ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}`;
   const tail = s.refused > 0
     ? `${s.refused} refused by the API server: applying will fail (exit code 1)`
-    : 'nothing the API server refuses';
+    : report.strict && s.errors > 0
+      ? `nothing the API server refuses, but --strict fails on ${s.errors === 1 ? 'the error' : `the ${s.errors} errors`} (exit code 1)`
+      : 'nothing the API server refuses';
   return `${head}; ${tail}.`;
 }
 
 // ---------------------------------------------------------------------------
 // Markdown
 
+/** Text for Markdown, safe inside a table cell: no line breaks, `|` and HTML escaped. */
 function md(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
 
+/** A code span, safe inside a table cell (GitHub ends a cell at `|` even inside backticks). */
 function code(text: string): string {
-  return `\`${text.replace(/`/g, '\'')}\``;
+  return `\`${text.replace(/`/g, '\'').replace(/\r?\n/g, ' ').replace(/\|/g, '\\|')}\``;
 }
 
 function mdProblem(p: Problem, withSubject: boolean): string {
@@ -248,6 +332,7 @@ function mdStatefulSet(s: StatefulSetPlan): string[] {
       const claims = p.claims.map((c) => md(claimLine(c))).join('<br>') || 'none';
       out.push(`| ${i + 1} | ${code(p.name)} | ${p.dnsName ? code(p.dnsName) : '(none)'} | ${claims} |`);
     });
+    if (s.podsOmitted > 0) out.push(`| ... | ${more(s.podsOmitted)} pods, named the same way | | |`);
     out.push('');
   }
   const notes = [...new Set(s.pods.flatMap((p) => p.claims.flatMap((c) => c.resolution.notes)))];
@@ -279,59 +364,85 @@ function mdStatefulSet(s: StatefulSetPlan): string[] {
   return out;
 }
 
-function mdChange(c: StatefulSetChange): string[] {
+function mdChange(c: ObjectChange): string[] {
   const out: string[] = [];
-  const refused = c.refusals.length > 0 ? ' — **refused: the sync will fail**' : '';
-  out.push(`#### StatefulSet ${code(`${c.namespace}/${c.name}`)}: ${c.status}${refused}`);
+  const refused = c.refusals.length === 0 ? ''
+    : c.recreate ? ' — **refused by the API server, then deleted and recreated by the GitOps tool**'
+      : ' — **refused: the sync will fail**';
+  out.push(`#### ${c.kind} ${code(c.namespace === '' ? c.name : `${c.namespace}/${c.name}`)}: ${c.status}${refused}`);
   out.push('');
   if (c.message) out.push(`- ${md(c.message)}`);
   for (const r of c.refusals) {
-    out.push(`- **Error**: ${md(r.change)}: ${md(r.message)}. Instead:`);
+    out.push(`- **Error**: ${md(r.change)}: ${md(r.message)} (${code(r.rule)}). Instead:`);
     r.fix.forEach((step, i) => out.push(`  ${i + 1}. ${md(step)}`));
   }
-  if (c.template) {
-    out.push(`- ${md(c.template.message)}`);
-    for (const path of c.template.changed.slice(0, 12)) out.push(`  - ${code(path)}`);
-    if (c.template.changed.length > 12) out.push(`  - ... and ${c.template.changed.length - 12} more`);
+  const sts = c.kind === 'StatefulSet' ? (c as StatefulSetChange) : undefined;
+  if (sts?.template) {
+    out.push(`- ${md(sts.template.message)}`);
+    for (const path of sts.template.changed.slice(0, 12)) out.push(`  - ${code(path)}`);
+    if (sts.template.changed.length > 12) out.push(`  - ... and ${sts.template.changed.length - 12} more`);
   }
-  if (c.scale) out.push(`- ${md(c.scale.message)}`);
+  if (sts?.scale) out.push(`- ${md(sts.scale.message)}`);
   for (const o of c.other) out.push(`- ${md(o)}`);
+  for (const f of sortFindings(c.findings)) {
+    out.push(`- ${f.severity === 'error' ? '**Error**' : '**Warning**'}: ${md(f.message)}${f.fix ? `<br>*Fix:* ${md(f.fix)}` : ''}`);
+  }
   out.push('');
   return out;
 }
 
-export function renderMarkdown(report: Report): string {
+/** The Markdown report in pieces (see textChunks). */
+export function* markdownChunks(report: Report): Generator<string> {
   const { plan, diff } = report;
+  let first = true;
+  const piece = (out: string[]) => {
+    const text = `${first ? '' : '\n'}${out.join('\n')}`;
+    first = false;
+    return text;
+  };
   const out: string[] = [];
   out.push('## cdk8s-stateful plan');
   out.push('');
   const s = summarize(report);
+  const strict = report.strict && s.errors > 0 ? ' --strict fails on the errors.' : '';
   out.push(s.refused > 0
     ? `**${s.refused} refused by the API server: applying will fail.** ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}.`
-    : `${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}; nothing the API server refuses.`);
+    : `${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}; nothing the API server refuses.${strict}`);
   out.push('');
   const skipped = skippedLine(plan.input);
   out.push(`Read ${md(inputLine(plan.input))}: ${countKinds(plan.input.read) || 'nothing the plan reads'}.${skipped ? ` ${md(skipped[0].toUpperCase() + skipped.slice(1))}.` : ''}`);
   out.push('');
   if (diff) {
-    out.push(`### Changes against the deployed manifests (${diffCounts(diff)})`);
+    out.push(`### Changes against the deployed manifests (${diffCounts(diff.statefulSets)})`);
     out.push('');
-    for (const c of diff.statefulSets) {
-      if (c.status === 'unchanged') continue;
-      out.push(...mdChange(c));
+    const others = otherCounts(diff);
+    if (others) {
+      out.push(`Other objects: ${others}.`);
+      out.push('');
+    }
+    if (diff.problems.length > 0) {
+      for (const p of sortProblems(diff.problems)) out.push(mdProblem(p, true));
+      out.push('');
     }
   }
-  if (plan.statefulSets.length === 0) {
-    out.push('No StatefulSet in the input.');
-    out.push('');
+  yield piece(out);
+  if (diff) {
+    for (const c of [...diff.statefulSets, ...diff.objects]) {
+      if (c.status !== 'unchanged') yield piece(mdChange(c));
+    }
   }
-  for (const st of plan.statefulSets) out.push(...mdStatefulSet(st));
-  out.push(...markdownRackGroups(plan.racks, md));
+  if (plan.statefulSets.length === 0) yield piece(['No StatefulSet in the input.', '']);
+  for (const st of plan.statefulSets) yield piece(mdStatefulSet(st));
+  const racks = markdownRackGroups(plan.racks, md);
+  if (racks.length > 0) yield piece(racks);
   if (plan.problems.length > 0) {
-    out.push('### Other problems');
-    out.push('');
-    for (const p of sortProblems(plan.problems)) out.push(mdProblem(p, true));
-    out.push('');
+    const problems = ['### Other problems', ''];
+    for (const p of sortProblems(plan.problems)) problems.push(mdProblem(p, true));
+    problems.push('');
+    yield piece(problems);
   }
-  return `${out.join('\n')}`;
+}
+
+export function renderMarkdown(report: Report): string {
+  return [...markdownChunks(report)].join('');
 }

@@ -10,9 +10,10 @@
  *
  * @see https://zookeeper.apache.org/doc/current/zookeeperAdmin.html#Upgrading+existing+nonTLS+cluster
  */
+import { Finding } from './changes';
 import { arr, isObj, obj, str } from './k8s';
 import { LoadedObject, LoadResult } from './load';
-import { namespaceOf, Plan, Problem } from './model';
+import { namespaceOf, nsKey } from './world';
 
 /** The administrator's guide section this warning follows. */
 export const ZOOKEEPER_TLS_UPGRADE_GUIDE = 'https://zookeeper.apache.org/doc/current/zookeeperAdmin.html#Upgrading+existing+nonTLS+cluster';
@@ -60,8 +61,15 @@ export function quorumTlsOf(zooCfg: string): QuorumTlsSettings {
   return { sslQuorum: flag('sslQuorum'), portUnification: flag('portUnification') };
 }
 
+/** The ConfigMaps of one side by namespace and name (the last definition wins, as when applied). */
+function configMaps(result: LoadResult): Map<string, LoadedObject> {
+  const map = new Map<string, LoadedObject>();
+  for (const o of result.objects) if (o.kind === 'ConfigMap') map.set(nsKey(namespaceOf(o), o.name), o);
+  return map;
+}
+
 /** The zoo.cfg of the ConfigMaps a StatefulSet's pod template mounts, if any. */
-function zooCfgOf(statefulSet: LoadedObject, objects: LoadedObject[]): { text: string; configMap: LoadedObject } | undefined {
+function zooCfgOf(statefulSet: LoadedObject, maps: Map<string, LoadedObject>): { text: string; configMap: LoadedObject } | undefined {
   const podSpec = obj(obj(obj(statefulSet.object, 'spec'), 'template'), 'spec');
   const names: string[] = [];
   for (const volume of arr(podSpec, 'volumes').filter(isObj)) {
@@ -72,9 +80,8 @@ function zooCfgOf(statefulSet: LoadedObject, objects: LoadedObject[]): { text: s
       if (projected) names.push(projected);
     }
   }
-  const ns = namespaceOf(statefulSet);
   for (const name of names) {
-    const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.name === name && namespaceOf(o) === ns);
+    const configMap = maps.get(nsKey(namespaceOf(statefulSet), name));
     const text = configMap ? str(obj(configMap.object, 'data'), 'zoo.cfg') : undefined;
     if (configMap && text !== undefined) return { text, configMap };
   }
@@ -95,25 +102,30 @@ function nextStep(before: QuorumTlsSettings, after: QuorumTlsSettings): (QuorumT
 }
 
 /**
- * Warnings for every StatefulSet of both inputs (same namespace and name, more than one server on
- * both sides) whose zoo.cfg changes the quorum's TLS settings in a way a rolling update cannot
- * follow. Each names the step to take instead and the guide's procedure.
+ * A warning for every StatefulSet of both sides (same namespace and name, more than one server on
+ * both) whose zoo.cfg changes the quorum's TLS settings in a way a rolling update cannot follow,
+ * by `namespace/name`. Each names the step to take instead and the guide's procedure. Linear in the
+ * number of objects.
  */
-export function quorumTlsSwitchWarnings(deployed: LoadResult, current: LoadResult): Array<{ namespace: string; name: string; problem: Problem }> {
-  const out: Array<{ namespace: string; name: string; problem: Problem }> = [];
-  const key = (o: LoadedObject) => `${namespaceOf(o)}/${o.name}`;
-  const before = new Map(deployed.objects.filter((o) => o.kind === 'StatefulSet').map((o) => [key(o), o]));
-  for (const sts of current.objects.filter((o) => o.kind === 'StatefulSet')) {
-    const old = before.get(key(sts));
-    if (!old) continue;
-    const replicas = (o: LoadedObject) => {
-      const r = obj(o.object, 'spec').replicas;
-      return typeof r === 'number' ? r : 1;
-    };
+export function quorumTlsFindings(deployed: LoadResult, current: LoadResult): Map<string, Finding> {
+  const out = new Map<string, Finding>();
+  const before = new Map<string, LoadedObject>();
+  for (const o of deployed.objects) if (o.kind === 'StatefulSet') before.set(nsKey(namespaceOf(o), o.name), o);
+  if (before.size === 0) return out;
+  const oldMaps = configMaps(deployed);
+  const newMaps = configMaps(current);
+  const replicas = (o: LoadedObject) => {
+    const r = obj(o.object, 'spec').replicas;
+    return typeof r === 'number' ? r : 1;
+  };
+  for (const sts of current.objects) {
+    if (sts.kind !== 'StatefulSet') continue;
+    const key = nsKey(namespaceOf(sts), sts.name);
+    const old = before.get(key);
     // One server runs standalone: it has no quorum to break.
-    if (replicas(old) < 2 || replicas(sts) < 2) continue;
-    const oldCfg = zooCfgOf(old, deployed.objects);
-    const newCfg = zooCfgOf(sts, current.objects);
+    if (!old || replicas(old) < 2 || replicas(sts) < 2) continue;
+    const oldCfg = zooCfgOf(old, oldMaps);
+    const newCfg = zooCfgOf(sts, newMaps);
     if (!oldCfg || !newCfg) continue;
     const a = quorumTlsOf(oldCfg.text);
     const b = quorumTlsOf(newCfg.text);
@@ -121,39 +133,19 @@ export function quorumTlsSwitchWarnings(deployed: LoadResult, current: LoadResul
 
     const toTls = !a.sslQuorum && b.sslQuorum;
     const step = nextStep(a, b);
-    const procedure = STEPS.slice(1).map((s, i) => `${i + 1}. ${describe(s)} (ZooKeeperEnsemble: tls.quorum ${s.name})`).join('; ');
-    out.push({
-      namespace: namespaceOf(sts),
-      name: sts.name,
-      problem: {
-        severity: 'warning',
-        subject: `StatefulSet ${namespaceOf(sts)}/${sts.name}`,
-        message: `zoo.cfg of ConfigMap ${newCfg.configMap.name} changes the quorum from ${describe(a)} to ${describe(b)} in one step: `
-          + `${toTls ? 'switching a running ensemble from plaintext to TLS' : 'this change'} breaks the quorum. Servers with the old and `
-          + 'the new settings refuse each other\'s connections, so the rolling update splits the ensemble in two groups: while it runs '
-          + 'no further server may fail, and when the old group loses its majority the ensemble stops serving until the restarted '
-          + 'servers have one and elect a leader',
-        fix: `${step ? `deploy ${describe(step)} first${step.name !== 'plaintext' ? ` (ZooKeeperEnsemble: tls.quorum ${step.name})` : ''}, `
-          + 'restart the servers one at a time (each rejoined as a follower before the next), then take the next step. ' : ''}`
-          + `The ZooKeeper administrator's guide, "Upgrading existing non-TLS cluster with no downtime" (${ZOOKEEPER_TLS_UPGRADE_GUIDE}), `
-          + `goes from plaintext to TLS in three rolling restarts: ${procedure}; backwards in the reverse order`,
-        refused: false,
-        source: newCfg.configMap.source,
-      },
+    const procedure = STEPS.slice(1).map((x, i) => `${i + 1}. ${describe(x)} (ZooKeeperEnsemble: tls.quorum ${x.name})`).join('; ');
+    out.set(key, {
+      severity: 'warning',
+      message: `zoo.cfg of ConfigMap ${newCfg.configMap.name} changes the quorum from ${describe(a)} to ${describe(b)} in one step: `
+        + `${toTls ? 'switching a running ensemble from plaintext to TLS' : 'this change'} breaks the quorum. Servers with the old and `
+        + 'the new settings refuse each other\'s connections, so the rolling update splits the ensemble in two groups: while it runs '
+        + 'no further server may fail, and when the old group loses its majority the ensemble stops serving until the restarted '
+        + 'servers have one and elect a leader',
+      fix: `${step ? `deploy ${describe(step)} first${step.name !== 'plaintext' ? ` (ZooKeeperEnsemble: tls.quorum ${step.name})` : ''}, `
+        + 'restart the servers one at a time (each rejoined as a follower before the next), then take the next step. ' : ''}`
+        + `The ZooKeeper administrator's guide, "Upgrading existing non-TLS cluster with no downtime" (${ZOOKEEPER_TLS_UPGRADE_GUIDE}), `
+        + `goes from plaintext to TLS in three rolling restarts: ${procedure}; backwards in the reverse order`,
     });
   }
   return out;
-}
-
-/** The plan with the warnings of `quorumTlsSwitchWarnings` added to the StatefulSets they are about. */
-export function withQuorumTlsWarnings(plan: Plan, deployed: LoadResult, current: LoadResult): Plan {
-  const warnings = quorumTlsSwitchWarnings(deployed, current);
-  if (warnings.length === 0) return plan;
-  return {
-    ...plan,
-    statefulSets: plan.statefulSets.map((s) => {
-      const own = warnings.filter((w) => w.namespace === s.namespace && w.name === s.name).map((w) => w.problem);
-      return own.length === 0 ? s : { ...s, problems: [...s.problems, ...own] };
-    }),
-  };
 }

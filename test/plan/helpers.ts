@@ -1,7 +1,8 @@
 import * as path from 'path';
 import { main } from '../../src/plan/cli';
 import { loadPaths } from '../../src/plan/load';
-import { buildPlan, Plan, PlanOptions, StatefulSetPlan } from '../../src/plan/model';
+import { buildPlan } from '../../src/plan/model';
+import { Plan, PlanOptions, StatefulSetPlan } from '../../src/plan/types';
 
 /** The reference manifests the repository keeps for its tests. */
 export const REFERENCE = path.join(__dirname, '..', 'fixtures', 'reference');

@@ -24,12 +24,12 @@ function synthTo(dir: string, props: ZooKeeperEnsembleProps): string {
   return out;
 }
 
-/** `plan <current> --against <deployed> --json`: the warnings about the quorum's TLS settings. */
+/** `plan <current> --against <deployed> --json`: the findings about the quorum's TLS settings, with their StatefulSet. */
 function planWarnings(deployed: string, current: string) {
   const r = run(['plan', current, '--against', deployed, '--json'], tmp);
   const json = JSON.parse(r.stdout);
-  const problems: any[] = json.statefulSets.flatMap((s: any) => s.problems);
-  return { code: r.code, warnings: problems.filter((p) => /changes the quorum from/.test(p.message)), json };
+  const findings: any[] = json.diff.statefulSets.flatMap((c: any) => c.findings.map((f: any) => ({ ...f, statefulSet: `${c.namespace}/${c.name}` })));
+  return { code: r.code, warnings: findings.filter((f) => /changes the quorum from/.test(f.message)), json };
 }
 
 describe('plan --against: switching a ZooKeeper quorum to TLS', () => {
@@ -42,8 +42,7 @@ describe('plan --against: switching a ZooKeeper quorum to TLS', () => {
     expect(warnings).toHaveLength(1);
     const [w] = warnings;
     expect(w.severity).toBe('warning');
-    expect(w.refused).toBe(false);
-    expect(w.subject).toBe('StatefulSet default/zk');
+    expect(w.statefulSet).toBe('default/zk');
     expect(w.message).toBe('zoo.cfg of ConfigMap zk-config changes the quorum from sslQuorum=false, portUnification=false to '
       + 'sslQuorum=true, portUnification=false in one step: switching a running ensemble from plaintext to TLS breaks the quorum. '
       + 'Servers with the old and the new settings refuse each other\'s connections, so the rolling update splits the ensemble in two '
@@ -56,9 +55,8 @@ describe('plan --against: switching a ZooKeeper quorum to TLS', () => {
       + '1. sslQuorum=false, portUnification=true (ZooKeeperEnsemble: tls.quorum ZooKeeperQuorumTls.PLAINTEXT_ACCEPTING_TLS); '
       + '2. sslQuorum=true, portUnification=true (ZooKeeperEnsemble: tls.quorum ZooKeeperQuorumTls.TLS_ACCEPTING_PLAINTEXT); '
       + '3. sslQuorum=true, portUnification=false (ZooKeeperEnsemble: tls.quorum ZooKeeperQuorumTls.TLS); backwards in the reverse order');
-    expect(w.source.file).toMatch(/zk\.k8s\.yaml$/);
 
-    // The text report shows it under the StatefulSet, with the fix.
+    // The text report shows it with the StatefulSet's change, with the fix.
     const text = run(['plan', current, '--against', deployed], tmp);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('warning: zoo.cfg of ConfigMap zk-config changes the quorum from sslQuorum=false');
@@ -102,7 +100,8 @@ describe('plan --against: switching a ZooKeeper quorum to TLS', () => {
 
     const current = synthTo('alone-tls', { tls: tls() });
     const alone = run(['plan', current, '--json'], tmp);
-    expect(JSON.parse(alone.stdout).statefulSets.flatMap((s: any) => s.problems).filter((p: any) => /quorum from/.test(p.message))).toEqual([]);
+    expect(JSON.parse(alone.stdout).diff).toBeNull();
+    expect(alone.stdout).not.toContain('changes the quorum from');
 
     const empty = path.join(tmp, 'nothing-deployed');
     fs.mkdirSync(empty, { recursive: true });
@@ -129,7 +128,7 @@ describe('plan --against: switching a ZooKeeper quorum to TLS', () => {
     const before = dir('other-before', 'tickTime=2000\nsslQuorum=true\n# later settings win\nsslQuorum: false');
     const after = dir('other-after', 'tickTime=2000\nsslQuorum = TRUE');
     const [w] = planWarnings(before, after).warnings;
-    expect(w.subject).toBe('StatefulSet coord/zookeeper');
+    expect(w.statefulSet).toBe('coord/zookeeper');
     expect(w.message).toMatch(/^zoo.cfg of ConfigMap zk-conf changes the quorum from sslQuorum=false, portUnification=false to sslQuorum=true/);
   });
 });
