@@ -529,7 +529,8 @@ export class CassandraRing extends Construct {
         },
         // A ring of one node gets a budget too: a drain then waits for nothing but keeps the rule
         // visible when the ring grows.
-        disruptionBudget: DisruptionBudget.maxUnavailable(1),
+        // With allowAllPodsDown, as a ring of one node then has a budget that allows its one node down.
+        disruptionBudget: DisruptionBudget.maxUnavailable(1, { allowAllPodsDown: true }),
         terminationGracePeriod: Duration.minutes(30),
       }),
       // Cassandra bootstraps one node at a time.
@@ -601,7 +602,7 @@ export class CassandraRing extends Construct {
       this.app = this.apps[0];
       // One budget over every rack: by default, one rack's worth of nodes (the smallest rack's).
       const budget = createDisruptionBudget(this, 'DisruptionBudget', this,
-        props.disruptionBudget ?? DisruptionBudget.maxUnavailable(Math.min(...racks.map(r => r.replicas))), {
+        props.disruptionBudget ?? DisruptionBudget.maxUnavailable(Math.min(...racks.map(r => r.replicas)), { allowAllPodsDown: true }), {
           replicas,
           quorum: false,
           defaultName: `${name}-pdb`,
@@ -906,9 +907,9 @@ export class CassandraRing extends Construct {
   }
 
   private wholeMebibytes(field: string, size: Size): number {
-    const mib = size ? sizeBytes(size) / MEBIBYTE : NaN;
+    const mib = size instanceof Size ? sizeBytes(size) / MEBIBYTE : NaN;
     if (!Number.isInteger(mib) || mib <= 0) {
-      throw invalid(this, field, size ? size.asString() : size, 'must be a whole number of mebibytes greater than zero, e.g. Size.mebibytes(512)');
+      throw invalid(this, field, size, 'must be a whole number of mebibytes greater than zero, e.g. Size.mebibytes(512)');
     }
     return mib;
   }

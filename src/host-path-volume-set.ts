@@ -37,6 +37,19 @@ export interface HostPathVolumeSetProps extends StaticVolumeSetProps {
    * @default - not pinned (only safe on a single-node cluster)
    */
   readonly nodes?: string[];
+
+  /**
+   * Accept paths in or above the node's system directories: `/etc`, `/proc`, `/sys`, `/dev`,
+   * `/boot`, `/root`, `/var/run` and `/run`, the kubelet's `/var/lib/kubelet`, the container
+   * runtimes' directories and sockets (`/var/lib/docker`, `/var/lib/containerd`,
+   * `/run/containerd`, `/var/run/docker.sock`, `/run/crio`, …), `/var/lib/etcd` and `/var/log`.
+   * A pod that can write there can take over the node (a runtime socket starts containers, the
+   * kubelet's directory holds every pod's secrets). Refused unless set: set it only for a workload
+   * that must manage the node itself.
+   *
+   * @default false
+   */
+  readonly allowSensitiveHostPaths?: boolean;
 }
 
 /**
@@ -75,6 +88,16 @@ export class HostPathVolumeSet extends StaticVolumeSet {
           "is the node's root directory: the pod would get the node's whole filesystem; give a directory for the volume, e.g. \"/data/volumes\"");
       }
     });
+    if (!props.allowSensitiveHostPaths) {
+      this.paths.forEach((p, i) => {
+        const sensitive = sensitiveHostPath(p);
+        if (sensitive !== undefined) {
+          throw invalid(this, props.paths.basePath === undefined ? `paths[${i}]` : 'paths.basePath', props.paths.basePath ?? p,
+            `${sensitive}: a pod that can write there can take over the node. Keep volumes in a directory of their own, e.g. "/data/volumes", `
+            + 'or set allowSensitiveHostPaths: true for a workload that must manage the node itself');
+        }
+      });
+    }
     const type = props.type ?? kplus.HostPathVolumeType.DIRECTORY_OR_CREATE;
     checkEnumValue(this, 'type', type, kplus.HostPathVolumeType, 'HostPathVolumeType');
 
@@ -97,6 +120,7 @@ export class HostPathVolumeSet extends StaticVolumeSet {
     }
 
     this._createVolumes(this.paths.map((path, i) => ({
+      node: this.nodes?.[i],
       hostPath: { path, type },
       nodeAffinity: this.nodes ? {
         required: {
@@ -105,4 +129,31 @@ export class HostPathVolumeSet extends StaticVolumeSet {
       } : undefined,
     })));
   }
+}
+
+/**
+ * Directories of a node that no volume may be in or above: the system's configuration, kernel
+ * interfaces and devices, the kubelet's and the container runtimes' state and sockets, etcd's data
+ * and the node's logs.
+ *
+ * @see https://kubernetes.io/docs/concepts/storage/volumes/#hostpath (security risks of hostPath)
+ */
+const SENSITIVE_HOST_PATHS = [
+  '/etc', '/proc', '/sys', '/dev', '/boot', '/root', '/run', '/var/run', '/var/log',
+  '/var/lib/kubelet', '/var/lib/docker', '/var/lib/containerd', '/var/lib/containers', '/var/lib/crio', '/var/lib/cri-o',
+  '/var/lib/etcd', '/var/lib/rancher', '/var/lib/k0s', '/etc/kubernetes', '/usr', '/bin', '/sbin', '/lib', '/lib64',
+];
+
+/** Why a host path is sensitive (it is, is inside or holds one of the sensitive directories), or undefined. */
+function sensitiveHostPath(path: string): string | undefined {
+  const normalized = `/${path.split('/').filter(p => p !== '' && p !== '.').join('/')}`;
+  for (const s of SENSITIVE_HOST_PATHS) {
+    if (normalized === s || normalized.startsWith(`${s}/`)) {
+      return `is ${normalized === s ? '' : 'inside '}the node's ${s}`;
+    }
+    if (s.startsWith(`${normalized}/`)) {
+      return `holds the node's ${s}`;
+    }
+  }
+  return undefined;
 }

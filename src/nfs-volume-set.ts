@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { StaticVolumeSet, StaticVolumeSetProps, VolumePaths } from './static-volume-set';
-import { checkMountOptions, firstDuplicate, invalid } from './validation';
+import { checkMountOptions, firstDuplicate, invalid, isIpAddress } from './validation';
 
 /**
  * Properties of an NfsVolumeSet.
@@ -57,7 +57,7 @@ export class NfsVolumeSet extends StaticVolumeSet {
 
   constructor(scope: Construct, id: string, props: NfsVolumeSetProps) {
     super(scope, id, props);
-    if (typeof props.server !== 'string' || props.server === '' || /[\s/]/.test(props.server)) {
+    if (typeof props.server !== 'string' || !(isIpAddress(props.server) || isHostName(props.server))) {
       throw invalid(this, 'server', props.server,
         'give the NFS server\'s host name or IP address, e.g. "192.168.1.34" (the export paths go into paths)');
     }
@@ -75,4 +75,9 @@ export class NfsVolumeSet extends StaticVolumeSet {
       mountOptions,
     })));
   }
+}
+
+/** A host name: DNS labels of letters, digits and '-' (any case), separated by dots, at most 253 characters. */
+function isHostName(value: string): boolean {
+  return value.length <= 253 && /^[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*$/.test(value);
 }

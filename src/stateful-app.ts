@@ -8,6 +8,7 @@ import { GitOps } from './gitops';
 import { AlertRule, ScrapeKind } from './monitoring';
 import { ObjectMetadataOptions, WorkloadMetadataOptions } from './object-metadata';
 import { AppMonitoring, resolveMetrics, ResolvedMetrics, SCRAPE_ANNOTATIONS } from './private/app-monitoring';
+import { registerApp } from './private/chart-checks';
 import { createDisruptionBudget } from './private/disruption-budget';
 import {
   checkGitOps, checkPresetConflicts, describeGitOps, effectiveGitOps, gitOpsOf, keepAnnotationsOfEveryTool, registerGitOps,
@@ -17,8 +18,8 @@ import {
 } from './private/identity';
 import { workloadKindOf } from './private/monitoring';
 import {
-  allMounts, checkContainer, checkEnvName, checkResources, ContainerState, containerVolumeName, DEFAULT_RESOURCES, ownVolumes,
-  renderContainer, sizeBytes, sizeQuantity,
+  checkContainer, checkEnvValue, checkResources, checkRootUser, ContainerState, containerVolumeName, DEFAULT_RESOURCES,
+  ownVolumes, renderContainer, sizeBytes, sizeQuantity,
 } from './private/render-container';
 import {
   checkScheduling, renderNodeAffinity, renderTolerations, renderTopologySpread,
@@ -26,8 +27,10 @@ import {
 import { checkRemovedOptions, mergeResources } from './private/shared-options';
 import { IStorageClass, StorageClass } from './storage-class';
 import {
-  checkAbsolutePath, checkAnnotations, checkDnsLabel, checkDnsSubdomain, checkEnumValue, checkInteger, checkLabelKey, checkLabels,
-  checkLabelValue, checkPortName, checkServiceName, ErrorScope, errorScopeOf, firstDuplicate, invalid,
+  checkAbsolutePath, checkAnnotations, checkConfigMapKey, checkDnsLabel, checkDnsSubdomain, checkDuration, checkEnumValue, checkEnvVarName,
+  checkId,
+  checkInteger, checkLabelKey, checkLabels, checkLabelValue, checkServiceName, checkServicePortName, checkSize, checkSubPath,
+  checkSysctlName, ErrorScope, errorScopeOf, firstDuplicate, invalid,
 } from './validation';
 import {
   ClaimRetention, Spreading, StatefulWorkloadOptions, UpdateStrategy, UpdateStrategyType,
@@ -278,6 +281,9 @@ class StatefulSetObject extends k8s.KubeStatefulSet {
 /** The pod annotation that holds the checksum of the files added with `addConfigFile`. */
 const CONFIG_CHECKSUM = 'checksum/config';
 
+/** The most a ConfigMap's data may hold (`MaxSecretSize`, which ValidateConfigMap applies). */
+const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
+
 /** A generated configuration file. */
 interface ConfigFile {
   readonly key: string;
@@ -393,6 +399,7 @@ export class StatefulApp extends Construct {
     if (props.namespace !== undefined) {
       checkDnsLabel(errors, 'namespace', props.namespace);
     }
+    checkChartMetadata(errors, Chart.of(this));
     this.namespace = effectiveNamespace(props.namespace ?? Chart.of(this).namespace);
     this.clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
     checkDnsSubdomain(errors, 'clusterDomain', this.clusterDomain);
@@ -409,6 +416,13 @@ export class StatefulApp extends Construct {
     checkAnnotations(errors, 'podAnnotations', props.podAnnotations);
     checkAnnotations(errors, 'annotations', props.annotations);
     this.checkObjectMetadata(props.objectMetadata);
+    for (const part of METADATA_PARTS) {
+      // Each object carries the app's annotations and its own: together within the API server's limit.
+      const own = props.objectMetadata?.[part]?.annotations;
+      if (own !== undefined && props.annotations !== undefined) {
+        checkAnnotations(errors, `objectMetadata.${part}.annotations`, mergeLabels(props.annotations, own));
+      }
+    }
     this.labels = mergeLabels(props.labels, this.selectorLabels);
     this.ownSelectorLabels = { ...props.statefulSetSelectorLabels };
     for (const [key, value] of Object.entries(this.ownSelectorLabels)) {
@@ -429,9 +443,30 @@ export class StatefulApp extends Construct {
     this.configMapName = props.configMapName ?? `${name}-config`;
     checkDnsSubdomain(errors, 'configMapName', this.configMapName);
 
-    // scheduling and the service account
+    // scheduling, the pod and the service account
     checkRemovedOptions(errors, props);
     checkScheduling(errors, props);
+    this.checkPodSecurity(props.podSecurity);
+    checkDuration(errors, 'terminationGracePeriod', props.terminationGracePeriod, {
+      unit: 'seconds',
+      min: 1,
+      // https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#limitations
+      why: 'a grace period of 0 kills pods without waiting, which the StatefulSet documentation calls unsafe: a replacement may start '
+        + 'while the old pod still writes to the volume',
+      example: 'Duration.seconds(30)',
+    });
+    checkDuration(errors, 'minReady', props.minReady, { unit: 'seconds', min: 0, example: 'Duration.seconds(10)' });
+    if (props.spreadAcrossNodes !== undefined) {
+      checkEnumValue(errors, 'spreadAcrossNodes', props.spreadAcrossNodes, Spreading, 'Spreading');
+    }
+    if (props.podManagementPolicy !== undefined) {
+      checkEnumValue(errors, 'podManagementPolicy', props.podManagementPolicy, kplus.PodManagementPolicy, 'PodManagementPolicy');
+    }
+    for (const [field, value] of [
+      ['claimRetentionWhenScaled', props.claimRetentionWhenScaled], ['claimRetentionWhenDeleted', props.claimRetentionWhenDeleted],
+    ] as const) {
+      if (value !== undefined) checkEnumValue(errors, field, value, ClaimRetention, 'ClaimRetention');
+    }
     this.serviceAccountName = props.serviceAccountName ?? (props.createServiceAccount ? name : undefined);
     if (this.serviceAccountName !== undefined) {
       checkDnsSubdomain(errors, 'serviceAccountName', this.serviceAccountName);
@@ -459,7 +494,11 @@ export class StatefulApp extends Construct {
       extraMounts: [],
       defaultProbes: props.defaultProbes ?? true,
     };
-    checkContainer(errors, this.main, this.claimNameSet());
+    if (props.container === null || typeof props.container !== 'object') {
+      throw invalid(errors, 'container', props.container, 'give the main container, e.g. { image: "nginx:1.27", ports: [{ number: 80, name: "http" }] }');
+    }
+    checkContainer(errors, this.main, this.claimNameSet(), { allowUndeclaredPorts: props.allowUndeclaredPorts });
+    checkRootUser(errors, this.main, props.podSecurity ?? {});
     (props.sidecars ?? []).forEach(c => this.addSidecar(c));
     (props.initContainers ?? []).forEach(c => this.addInitContainer(c));
 
@@ -476,7 +515,7 @@ export class StatefulApp extends Construct {
     this.servicePorts = props.servicePorts ?? (props.container.ports ?? [])
       .filter(p => p.name !== undefined)
       .map(p => ({ name: p.name, port: p.number, protocol: p.protocol }));
-    this.checkServicePorts('servicePorts', this.servicePorts);
+    this.checkServicePorts('servicePorts', this.servicePorts, undefined);
     this.servicePorts = this.withMetricsPort(this.servicePorts);
     this.headlessService = props.createHeadlessService === false ? undefined : new k8s.KubeService(this, 'HeadlessService', {
       metadata: this.metadata(this.serviceName, 'headlessService'),
@@ -506,7 +545,13 @@ export class StatefulApp extends Construct {
           ? 'give at least one port (the headless Service has only the metrics port, which stays off the client Service)'
           : 'give at least one port (the main container has no named ports to default to)');
       }
-      this.checkServicePorts('clientService.ports', ports);
+      const type = cs.type ?? kplus.ServiceType.CLUSTER_IP;
+      checkEnumValue(errors, 'clientService.type', type, kplus.ServiceType, 'ServiceType');
+      if (type === kplus.ServiceType.EXTERNAL_NAME) {
+        throw invalid(errors, 'clientService.type', type,
+          'an ExternalName Service is a DNS alias for a name outside the cluster and does not select pods; use CLUSTER_IP, NODE_PORT or LOAD_BALANCER');
+      }
+      this.checkServicePorts('clientService.ports', ports, type);
       this.clientService = new k8s.KubeService(this, 'ClientService', {
         metadata: this.metadata(this.clientServiceName, 'clientService'),
         spec: {
@@ -563,6 +608,22 @@ export class StatefulApp extends Construct {
       this.prometheusRule = this.monitoring.rule;
     }
     this.node.addValidation({ validate: () => this.validateLate() });
+    registerApp(this, {
+      errors,
+      props,
+      name,
+      namespace: this.namespace,
+      selectorLabels: this.selectorLabels,
+      podLabels: () => this.podLabels(),
+      objects: [
+        [this.statefulSet, 'name'],
+        ...(this.headlessService ? [[this.headlessService, 'serviceName'] as [ApiObject, string]] : []),
+        ...(this.clientService ? [[this.clientService, 'clientService.name'] as [ApiObject, string]] : []),
+        ...(this.serviceAccount ? [[this.serviceAccount, 'serviceAccountName'] as [ApiObject, string]] : []),
+        ...(this.disruptionBudget ? [[this.disruptionBudget, 'disruptionBudget.name'] as [ApiObject, string]] : []),
+        ...this.expandedClaims.map(c => [c, 'volumeClaims'] as [ApiObject, string]),
+      ],
+    });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -573,7 +634,8 @@ export class StatefulApp extends Construct {
    * expands `$(NAME)` only to variables defined earlier).
    */
   public addEnv(name: string, value: kplus.EnvValue): void {
-    checkEnvName(this.errors, 'env name', name);
+    checkEnvVarName(this.errors, 'env name', name);
+    checkEnvValue(this.errors, `env ${name}`, value);
     if (this.main.env.some(e => e.name === name)) {
       throw invalid(this.errors, 'env name', name, `the ${this.containerName} container already has this variable; names must be unique within a container`);
     }
@@ -599,7 +661,11 @@ export class StatefulApp extends Construct {
    * Adds a volume to the pods; mount it with `mountVolume`.
    */
   public addVolume(volume: PodVolume): void {
+    if (!(volume instanceof PodVolume)) {
+      throw invalid(this.errors, 'volume', volume, 'must be PodVolume.emptyDir(name), PodVolume.fromConfigMap(name, configMap) or PodVolume.fromSecret(name, secret)');
+    }
     checkDnsLabel(this.errors, 'volume name', volume.name);
+    checkSize(this.errors, `volume ${volume.name} sizeLimit`, volume.sizeLimit, 'Size.gibibytes(1)');
     if (this.volumeNames().includes(volume.name)) {
       throw invalid(this.errors, 'volume name', volume.name, 'the pods already have a volume (or claim) of this name; volume names must be unique');
     }
@@ -619,9 +685,7 @@ export class StatefulApp extends Construct {
       throw invalid(this.errors, 'volume', volume, `is neither a claim nor a volume added with addVolume (have: ${known.join(', ') || 'none'})`);
     }
     checkAbsolutePath(this.errors, 'mount path', path);
-    if (options.subPath !== undefined && (options.subPath.startsWith('/') || options.subPath.split('/').includes('..'))) {
-      throw invalid(this.errors, 'subPath', options.subPath, "must be a relative path without '..'");
-    }
+    checkSubPath(this.errors, 'subPath', options.subPath);
     const target = this.findContainer(options.container);
     if (this.volumeClaims.some(c => c.name === volume)) {
       target.claimMounts.push({ claim: volume, path, subPath: options.subPath, readOnly: options.readOnly });
@@ -670,6 +734,7 @@ export class StatefulApp extends Construct {
     if (!/^[-._a-zA-Z0-9]+$/.test(key)) {
       throw invalid(this.errors, 'config file path', path, "must end in a file name of letters, digits, '-', '_' and '.'");
     }
+    checkConfigMapKey(this.errors, 'config file name', key);
     if (this.configFiles.some(f => f.key === key)) {
       throw invalid(this.errors, 'config file path', path, 'the app already has a configuration file of this name; file names must be unique');
     }
@@ -775,8 +840,11 @@ export class StatefulApp extends Construct {
     checkStorageClass(errors, 'storageClass', this.props.storageClass);
     const result = claims.map((c, i) => {
       checkDnsLabel(errors, `volumeClaims[${i}].name`, c.name);
-      if (!c.size || !(sizeBytes(c.size) > 0)) {
-        throw invalid(errors, `volumeClaims[${i}].size`, c.size ? c.size.asString() : c.size, 'must be greater than zero, e.g. Size.gibibytes(1)');
+      if (!(c.size instanceof Size)) {
+        throw invalid(errors, `volumeClaims[${i}].size`, c.size, 'must be a Size greater than zero, e.g. Size.gibibytes(1)');
+      }
+      if (!(sizeBytes(c.size) > 0)) {
+        throw invalid(errors, `volumeClaims[${i}].size`, c.size.asString(), 'must be greater than zero, e.g. Size.gibibytes(1)');
       }
       if (c.mountPath !== undefined) {
         checkAbsolutePath(errors, `volumeClaims[${i}].mountPath`, c.mountPath);
@@ -784,6 +852,8 @@ export class StatefulApp extends Construct {
       if (c.accessModes !== undefined && c.accessModes.length === 0) {
         throw invalid(errors, `volumeClaims[${i}].accessModes`, c.accessModes, 'give at least one access mode, e.g. READ_WRITE_ONCE');
       }
+      (c.accessModes ?? []).forEach((m, j) =>
+        checkEnumValue(errors, `volumeClaims[${i}].accessModes[${j}]`, m, kplus.PersistentVolumeAccessMode, 'PersistentVolumeAccessMode'));
       checkStorageClass(errors, `volumeClaims[${i}].storageClass`, c.storageClass);
       if (c.volumeMode !== undefined) {
         checkEnumValue(errors, `volumeClaims[${i}].volumeMode`, c.volumeMode, kplus.PersistentVolumeMode, 'PersistentVolumeMode');
@@ -932,14 +1002,33 @@ export class StatefulApp extends Construct {
     }
   }
 
-  private checkServicePorts(field: string, ports: kplus.ServicePort[]) {
+  private checkServicePorts(field: string, ports: kplus.ServicePort[], type: kplus.ServiceType | undefined) {
     const errors = this.errors;
+    if (!Array.isArray(ports)) {
+      throw invalid(errors, field, ports, 'must be a list of ports, e.g. [{ name: "http", port: 80 }]');
+    }
     ports.forEach((p, i) => {
       checkInteger(errors, `${field}[${i}].port`, p.port, 1, 65535);
       if (p.name !== undefined) {
-        checkPortName(errors, `${field}[${i}].name`, p.name);
+        // ValidateService: Service port names are DNS labels (container port names are IANA service names).
+        checkServicePortName(errors, `${field}[${i}].name`, p.name);
       } else if (ports.length > 1) {
         throw invalid(errors, `${field}[${i}].name`, p.name, 'a Service with more than one port needs a name on every port');
+      }
+      if (p.protocol !== undefined) {
+        checkEnumValue(errors, `${field}[${i}].protocol`, p.protocol, kplus.Protocol, 'Protocol');
+      }
+      if (p.targetPort !== undefined) {
+        checkInteger(errors, `${field}[${i}].targetPort`, p.targetPort, 1, 65535);
+      }
+      if (p.nodePort !== undefined) {
+        if (type === undefined || type === kplus.ServiceType.CLUSTER_IP) {
+          // validateServicePort: nodePort "may not be used when `type` is 'ClusterIP'" (and a headless Service has no node ports).
+          throw invalid(errors, `${field}[${i}].nodePort`, p.nodePort,
+            `a ${type === undefined ? 'headless' : 'ClusterIP'} Service has no node ports (the API server refuses one); `
+            + 'remove it, or use a client Service of type NODE_PORT or LOAD_BALANCER');
+        }
+        checkInteger(errors, `${field}[${i}].nodePort`, p.nodePort, 30000, 32767);
       }
     });
     const dupName = firstDuplicate(ports.filter(p => p.name !== undefined).map(p => p.name));
@@ -949,6 +1038,47 @@ export class StatefulApp extends Construct {
     const dupPort = firstDuplicate(ports.map(p => `${p.port}/${p.protocol ?? 'TCP'}`));
     if (dupPort !== undefined) {
       throw invalid(errors, field, dupPort, 'port numbers must be unique');
+    }
+  }
+
+  /**
+   * Checks that each Service port targets a port a container of the pod declares (sidecars may be
+   * added after construction, so this runs at synthesis).
+   */
+  private checkServiceTargets(field: string, ports: kplus.ServicePort[]) {
+    if (this.props.allowUndeclaredPorts) return;
+    const declared = [this.main, ...this.sidecars].flatMap(c => c.props.ports ?? []);
+    ports.forEach((p, i) => {
+      const target = p.targetPort ?? p.port;
+      const protocol = p.protocol ?? kplus.Protocol.TCP;
+      if (!declared.some(d => d.number === target && (d.protocol ?? kplus.Protocol.TCP) === protocol)) {
+        throw invalid(this.errors, `${field}[${i}]${p.targetPort !== undefined ? '.targetPort' : '.port'}`, target,
+          `no container of the app declares ${protocol} port ${target} (declared: ${declared.map(d => `${d.number}/${d.protocol ?? 'TCP'}`).join(', ') || 'none'}); `
+          + 'the Service would send traffic where nothing listens. Declare the port in the container\'s ports (or give the targetPort it '
+          + 'listens on), or set allowUndeclaredPorts: true if the process listens there without declaring it');
+      }
+    });
+  }
+
+  /** Checks the pod's security settings as the API server does. */
+  private checkPodSecurity(sc: kplus.PodSecurityContextProps | undefined) {
+    if (sc === undefined) return;
+    const errors = this.errors;
+    checkId(errors, 'podSecurity.user', sc.user);
+    checkId(errors, 'podSecurity.group', sc.group);
+    checkId(errors, 'podSecurity.fsGroup', sc.fsGroup);
+    if (sc.fsGroupChangePolicy !== undefined) {
+      checkEnumValue(errors, 'podSecurity.fsGroupChangePolicy', sc.fsGroupChangePolicy, kplus.FsGroupChangePolicy, 'FsGroupChangePolicy');
+    }
+    (sc.sysctls ?? []).forEach((sysctl, i) => {
+      checkSysctlName(errors, `podSecurity.sysctls[${i}].name`, sysctl?.name);
+      if (typeof sysctl.value !== 'string') {
+        throw invalid(errors, `podSecurity.sysctls[${i}].value`, sysctl.value, 'must be a string, e.g. "1024"');
+      }
+    });
+    const dup = firstDuplicate((sc.sysctls ?? []).map(x => x.name));
+    if (dup !== undefined) {
+      throw invalid(errors, 'podSecurity.sysctls', dup, 'each sysctl may be set once (the API server refuses duplicates)');
     }
   }
 
@@ -998,24 +1128,90 @@ export class StatefulApp extends Construct {
         }
       }
     }
+    for (const c of all) {
+      const seen = new Map<string, { field: string; volume: string }>();
+      for (const { mount, field } of this.describedMounts(c)) {
+        const p = normalizePath(mount.mountPath);
+        const other = seen.get(p);
+        if (other !== undefined) {
+          // ValidateVolumeMounts: mount paths "must be unique" within a container.
+          throw invalid(this.errors, field, mount.mountPath,
+            `the ${c.name} container already mounts volume "${other.volume}" at ${p} (${other.field}); `
+            + `volume "${mount.name}" cannot be mounted there too: mount each at its own path`);
+        }
+        seen.set(p, { field, volume: mount.name });
+      }
+    }
     const dupVolume = firstDuplicate(this.volumeNames());
     if (dupVolume !== undefined) {
       throw invalid(this.errors, 'volume names', dupVolume,
         'two volumes of the pod have this name (a claim, a writable directory, a ConfigMap mount or an added volume); rename one');
     }
-    for (const c of all) {
-      const seen = new Map<string, string>();
-      for (const m of allMounts(c)) {
-        const p = m.mountPath.replace(/\/+$/, '') || '/';
-        const other = seen.get(p);
+    this.checkServiceTargets('servicePorts', this.servicePorts);
+    if (this.props.clientService) {
+      this.checkServiceTargets('clientService.ports', this.props.clientService.ports ?? this.servicePorts);
+    }
+    // AccumulateUniqueHostPorts: two containers of the pod cannot take one host port.
+    const hostPorts = new Map<string, string>();
+    for (const c of [this.main, ...this.sidecars]) {
+      (c.props.ports ?? []).forEach((p, i) => {
+        if (p.hostPort === undefined) return;
+        const key = `${p.protocol ?? 'TCP'}/${p.hostIp ?? ''}/${p.hostPort}`;
+        const other = hostPorts.get(key);
         if (other !== undefined) {
-          throw invalid(this.errors, `${c.field} mount path`, p,
-            `volumes "${other}" and "${m.name}" are both mounted there; mount each at its own path`);
+          throw invalid(this.errors, `${c.field}.ports[${i}].hostPort`, p.hostPort,
+            `${other} already takes host port ${p.hostPort}; two containers of a pod cannot share a host port (the API server refuses it)`);
         }
-        seen.set(p, m.name);
+        hostPorts.set(key, `${c.field}.ports[${i}]`);
+      });
+    }
+    // A resource read by an environment variable must be of a container of the pod.
+    const names = all.map(c => c.name);
+    for (const c of all) {
+      c.env.forEach(e => {
+        const from = e.value?.valueFrom as { resourceFieldRef?: { containerName?: string } } | undefined;
+        const container: unknown = from?.resourceFieldRef?.containerName;
+        if (container !== undefined && !names.includes(container as string)) {
+          throw invalid(this.errors, `${c.field} env ${e.name} container`, container,
+            `is not a container of the app (have: ${names.join(', ')}); name one of them, or leave it out for the variable's own container`);
+        }
+      });
+    }
+    checkAnnotations(this.errors, 'podAnnotations', this.renderPodAnnotations());
+    if (this.configFiles.length > 0) {
+      // ValidateConfigMap: the data of a ConfigMap may hold at most 1 MiB.
+      const bytes = this.configFiles.reduce((n, f) => n + Buffer.byteLength(f.key) + Buffer.byteLength(f.content), 0);
+      if (bytes > CONFIG_MAP_MAX_BYTES) {
+        throw invalid(this.errors, 'config files', `${bytes} bytes`,
+          `the files added with addConfigFile share one ConfigMap, which holds at most ${CONFIG_MAP_MAX_BYTES} bytes; mount large files from a volume`);
       }
     }
     return [];
+  }
+
+  /** The mounts of a container, each with the field (or call) that made it, for messages. */
+  private describedMounts(c: ContainerState): Array<{ mount: k8s.VolumeMount; field: string }> {
+    const described: Array<{ mount: k8s.VolumeMount; field: string }> = [];
+    const given = c.props.claimMounts ?? [];
+    c.claimMounts.forEach(m => {
+      const claimIndex = this.volumeClaims.findIndex(v => v.name === m.claim && v.mountPath === m.path);
+      const givenIndex = given.indexOf(m);
+      const field = givenIndex >= 0 ? `${c.field}.claimMounts[${givenIndex}].path`
+        : c === this.main && claimIndex >= 0 && !given.some(g => g.claim === m.claim && g.path === m.path) ? `volumeClaims[${claimIndex}].mountPath`
+          : `mountVolume("${m.claim}") path`;
+      described.push({ mount: { name: m.claim, mountPath: m.path, subPath: m.subPath, readOnly: m.readOnly }, field });
+    });
+    const own = ownVolumes(c).mounts;
+    const dirs = c.props.writableDirectories ?? [];
+    own.forEach((mount, i) => described.push({
+      mount,
+      field: i < dirs.length ? `${c.field}.writableDirectories[${i}]` : `${c.field}.configMapMounts[${i - dirs.length}].path`,
+    }));
+    c.extraMounts.forEach(mount => described.push({
+      mount,
+      field: this.extraVolumes.some(v => v.name === mount.name) ? `mountVolume("${mount.name}") path` : 'config file path',
+    }));
+    return described;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1100,6 +1296,9 @@ export class StatefulApp extends Construct {
     if (taken.includes(c.name)) {
       throw invalid(this.errors, `${field}.name`, c.name, 'container names must be unique within the pod');
     }
+    if (c === null || typeof c !== 'object') {
+      throw invalid(this.errors, field, c, 'must be a container: { name, image, ... }');
+    }
     const resources = mergeResources(c.resources, DEFAULT_RESOURCES)!;
     checkResources(this.errors, `${field}.resources`, resources);
     const state: ContainerState = {
@@ -1112,8 +1311,10 @@ export class StatefulApp extends Construct {
       claimMounts: [...(c.claimMounts ?? [])],
       extraMounts: [],
       defaultProbes: false,
+      init: field.startsWith('initContainers'),
     };
-    checkContainer(this.errors, state, this.claimNameSet());
+    checkContainer(this.errors, state, this.claimNameSet(), { allowUndeclaredPorts: this.props.allowUndeclaredPorts });
+    checkRootUser(this.errors, state, this.props.podSecurity ?? {});
     return state;
   }
 
@@ -1346,4 +1547,26 @@ function renderServicePorts(ports: kplus.ServicePort[]): k8s.ServicePort[] {
     protocol: p.protocol,
     nodePort: p.nodePort,
   }));
+}
+
+/** A path with `//`, `/./` and a trailing '/' removed, to compare mount paths. */
+function normalizePath(path: string): string {
+  return `/${path.split('/').filter(p => p !== '' && p !== '.').join('/')}`;
+}
+
+/**
+ * Checks the namespace and labels a chart gives the app's objects: the chart's namespace is the
+ * app's when it names none, and the chart's labels are on every object.
+ */
+function checkChartMetadata(errors: ErrorScope, chart: Chart): void {
+  if (chart.namespace !== undefined) {
+    try {
+      checkDnsLabel(errors, 'namespace', chart.namespace);
+    } catch {
+      throw invalid(errors, 'namespace', chart.namespace,
+        `comes from chart ${chart.node.path || chart.node.id}, and must be a DNS label of at most 63 characters: lowercase letters, digits and '-', `
+        + 'starting and ending with a letter or digit; fix the chart\'s namespace, or give the app a namespace of its own');
+    }
+  }
+  checkLabels(errors, `labels of chart ${chart.node.path || chart.node.id}`, chart.labels);
 }

@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { LinuxCapability, SidecarProps } from './container';
 import { GitOps } from './gitops';
+import { registerVolumeSet } from './private/chart-checks';
 import { clusterScoped } from './private/cluster-scoped';
 import { checkGitOps, checkPresetConflicts, registerGitOps } from './private/gitops';
 import { claimName, ordinalsOf, staticVolumeName } from './private/identity';
@@ -168,6 +169,8 @@ export interface VolumeSource {
   readonly nfs?: k8s.NfsVolumeSource;
   readonly nodeAffinity?: k8s.VolumeNodeAffinity;
   readonly mountOptions?: string[];
+  /** The node the volume is pinned to (for the chart's checks; rendered through nodeAffinity). */
+  readonly node?: string;
 }
 
 /**
@@ -386,7 +389,7 @@ export abstract class StaticVolumeSet extends Construct {
       throw invalid(this, 'volumeNames', dup, 'volume names must be unique');
     }
 
-    sources.forEach((source, i) => {
+    sources.forEach(({ node: _node, ...source }, i) => {
       const pv = new k8s.KubePersistentVolume(this, `${ordinals[i]}`, {
         metadata: {
           name: names[i],
@@ -407,6 +410,15 @@ export abstract class StaticVolumeSet extends Construct {
     });
     this.names.push(...names);
     this.claims.push(...claimNames);
+    const pinned = sources.map(s => s.node);
+    registerVolumeSet(this, {
+      errors: this,
+      app: this.app,
+      namespace: this.app.namespace,
+      claimNames,
+      nodes: pinned.every(n => n !== undefined) ? pinned as string[] : undefined,
+      objects: this.objects.map(o => [o, this.props.volumeNames ? 'volumeNames' : 'claim'] as [ApiObject, string]),
+    });
   }
 
   /**

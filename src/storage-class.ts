@@ -3,9 +3,12 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { GitOps } from './gitops';
+import { registerStorageClass } from './private/chart-checks';
 import { clusterScoped } from './private/cluster-scoped';
 import { checkGitOps, checkPresetConflicts, registerGitOps } from './private/gitops';
-import { checkAnnotations, checkDnsSubdomain, checkEnumValue, checkLabels, checkMountOptions, checkReclaimPolicy, invalid } from './validation';
+import {
+  checkAnnotations, checkDnsSubdomain, checkEnumValue, checkLabels, checkMountOptions, checkReclaimPolicy, invalid, isValidQualifiedName,
+} from './validation';
 
 /**
  * A StorageClass, by name: the one way claims choose their class. It is a `StorageClass`
@@ -184,10 +187,13 @@ export class StorageClass extends Construct implements IStorageClass {
     super(scope, id);
     this.storageClassName = props.name ?? id;
     checkDnsSubdomain(this, 'name', this.storageClassName);
-    if (typeof props.provisioner !== 'string' || props.provisioner === '' || /\s/.test(props.provisioner)) {
+    // validateProvisioner: a qualified name, checked in lowercase.
+    if (typeof props.provisioner !== 'string' || !isValidQualifiedName(props.provisioner.toLowerCase())) {
       throw invalid(this, 'provisioner', props.provisioner,
-        `must be a provisioner name without spaces, e.g. "ebs.csi.aws.com", or StorageClass.NO_PROVISIONER ("${StorageClass.NO_PROVISIONER}") for volumes created by hand`);
+        'must be a provisioner name ([prefix/]name: letters, digits, \'-\', \'_\' and \'.\', at most 63 after the optional DNS prefix), '
+        + `e.g. "ebs.csi.aws.com", or StorageClass.NO_PROVISIONER ("${StorageClass.NO_PROVISIONER}") for volumes created by hand`);
     }
+    checkParameters(this, props.parameters);
     const reclaimPolicy = props.reclaimPolicy ?? kplus.PersistentVolumeReclaimPolicy.RETAIN;
     checkReclaimPolicy(this, 'reclaimPolicy', reclaimPolicy);
     const bindingMode = props.volumeBindingMode ?? VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER;
@@ -224,8 +230,33 @@ export class StorageClass extends Construct implements IStorageClass {
       mountOptions: props.mountOptions,
     });
     clusterScoped(this.apiObject);
+    registerStorageClass(this, { errors: this, isDefault: props.isDefault ?? false, objects: [[this.apiObject, 'name']] });
     if (props.gitOps !== undefined) {
       registerGitOps(this, props.gitOps, this, 'gitOps');
     }
+  }
+}
+
+/** The most a StorageClass's parameters may hold, keys and values (`maxProvisionerParameterSize`). */
+const PARAMETERS_MAX_BYTES = 256 * 1024;
+
+/** Checks provisioner parameters as the API server does (`validateParameters`): non-empty keys, string values, at most 256 KiB. */
+function checkParameters(scope: Construct, parameters: { [key: string]: string } | undefined): void {
+  if (parameters === undefined) return;
+  if (parameters === null || typeof parameters !== 'object' || Array.isArray(parameters)) {
+    throw invalid(scope, 'parameters', parameters, 'must be a map of parameter names to string values, e.g. { type: "gp3" }');
+  }
+  let bytes = 0;
+  for (const [key, value] of Object.entries(parameters)) {
+    if (key === '') {
+      throw invalid(scope, 'parameters key', key, 'must not be empty');
+    }
+    if (typeof value !== 'string') {
+      throw invalid(scope, `parameters[${JSON.stringify(key)}]`, value, 'must be a string (quote numbers and booleans, e.g. "3000")');
+    }
+    bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
+  }
+  if (bytes > PARAMETERS_MAX_BYTES) {
+    throw invalid(scope, 'parameters', `${bytes} bytes`, `the parameters of a StorageClass may hold at most ${PARAMETERS_MAX_BYTES} bytes`);
   }
 }

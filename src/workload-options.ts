@@ -154,6 +154,16 @@ export interface DisruptionBudgetOptions {
    * @default - not set: Kubernetes' default, UnhealthyPodEvictionPolicy.IF_HEALTHY_BUDGET
    */
   readonly unhealthyPodEvictionPolicy?: UnhealthyPodEvictionPolicy;
+
+  /**
+   * Accept a budget that protects nothing: `maxUnavailable` at or above the number of pods, or
+   * `minAvailable(0)`, which lets a drain take down every pod at once. Such a budget is usually a
+   * mistake (a count meant for a larger app); set this to keep the PodDisruptionBudget in place on
+   * purpose, e.g. while the app runs a single pod that will grow, or use `DisruptionBudget.none()`.
+   *
+   * @default false
+   */
+  readonly allowAllPodsDown?: boolean;
 }
 
 /**
@@ -171,7 +181,8 @@ export class DisruptionBudget {
    * disruption blocks every node drain and cluster upgrade forever.
    */
   public static maxUnavailable(count: number, options: DisruptionBudgetOptions = {}): DisruptionBudget {
-    return new DisruptionBudget(DisruptionBudgetKind.MAX_UNAVAILABLE, count, options.name, options.unhealthyPodEvictionPolicy);
+    return new DisruptionBudget(DisruptionBudgetKind.MAX_UNAVAILABLE, count, options.name, options.unhealthyPodEvictionPolicy,
+      options.allowAllPodsDown);
   }
 
   /**
@@ -179,7 +190,8 @@ export class DisruptionBudget {
    * no disruption blocks every node drain and cluster upgrade forever.
    */
   public static minAvailable(count: number, options: DisruptionBudgetOptions = {}): DisruptionBudget {
-    return new DisruptionBudget(DisruptionBudgetKind.MIN_AVAILABLE, count, options.name, options.unhealthyPodEvictionPolicy);
+    return new DisruptionBudget(DisruptionBudgetKind.MIN_AVAILABLE, count, options.name, options.unhealthyPodEvictionPolicy,
+      options.allowAllPodsDown);
   }
 
   /**
@@ -197,7 +209,9 @@ export class DisruptionBudget {
     /** Name of the PodDisruptionBudget. */
     public readonly name?: string,
     /** Whether a drain may evict a running pod that is not Ready while the app is below its budget. */
-    public readonly unhealthyPodEvictionPolicy?: UnhealthyPodEvictionPolicy) {}
+    public readonly unhealthyPodEvictionPolicy?: UnhealthyPodEvictionPolicy,
+    /** Whether a budget that lets every pod go down at once is accepted. */
+    public readonly allowAllPodsDown?: boolean) {}
 }
 
 /**
@@ -485,6 +499,17 @@ export interface StatefulWorkloadOptions {
    * @default false
    */
   readonly automountServiceAccountToken?: boolean;
+
+  /**
+   * Accept TCP and HTTP probes, lifecycle hooks and Service target ports on ports that no container
+   * declares. Kubernetes does not need ports to be declared, but a probe or Service on a port that
+   * nothing listens on fails forever, and an undeclared port is usually a typo; so by default each
+   * must be a port of the container (a probe, a hook) or of a container of the pod (a Service).
+   * Set it for a process that listens on a port you choose not to declare.
+   *
+   * @default false
+   */
+  readonly allowUndeclaredPorts?: boolean;
 
   /**
    * Prometheus metrics: the endpoint on the pods and the headless Service, how Prometheus is told

@@ -497,9 +497,9 @@ export class ZooKeeperEnsemble extends Construct {
 
     // heap and memory: the heap must stay below the effective memory limit
     this.heapSize = props.heapSize ?? Size.mebibytes(512);
-    const heapBytes = this.heapSize ? sizeBytes(this.heapSize) : NaN;
+    const heapBytes = this.heapSize instanceof Size ? sizeBytes(this.heapSize) : NaN;
     if (!(heapBytes > 0) || heapBytes % MIB !== 0) {
-      throw invalid(this, 'heapSize', this.heapSize ? this.heapSize.asString() : this.heapSize,
+      throw invalid(this, 'heapSize', this.heapSize,
         'must be a positive whole number of mebibytes, e.g. Size.mebibytes(512)');
     }
     const heapMib = heapBytes / MIB;
@@ -859,6 +859,9 @@ export class ZooKeeperEnsemble extends Construct {
 }
 
 function wholeMillis(scope: Construct, field: string, d: Duration): number {
+  if (!(d instanceof Duration)) {
+    throw invalid(scope, field, d, 'must be a Duration of whole milliseconds, e.g. Duration.seconds(2)');
+  }
   const ms = d.toMilliseconds({ integral: false });
   if (!Number.isInteger(ms)) {
     throw invalid(scope, field, d.toHumanString(), 'must be a whole number of milliseconds');
@@ -867,6 +870,9 @@ function wholeMillis(scope: Construct, field: string, d: Duration): number {
 }
 
 function wholeHours(scope: Construct, field: string, d: Duration): number {
+  if (!(d instanceof Duration)) {
+    throw invalid(scope, field, d, 'must be a Duration of whole hours, e.g. Duration.hours(12)');
+  }
   const hours = d.toHours({ integral: false });
   if (!Number.isInteger(hours)) {
     throw invalid(scope, field, d.toHumanString(), 'must be a whole number of hours (ZooKeeper counts it in hours), e.g. Duration.hours(12)');

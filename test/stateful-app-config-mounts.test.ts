@@ -58,5 +58,5 @@ test('fails at synthesis on a ConfigMap mounted where a claim is mounted, naming
     container: { image: 'db:1', configMapMounts: [{ configMap: 'db-config', path: '/var/lib/db' }] },
   });
   expect(() => synthObjects(chart)).toThrow(
-    /^test\/db: invalid container mount path "\/var\/lib\/db": volumes "data" and "db-var-lib-db" are both mounted there; mount each at its own path$/);
+    /^test\/db: invalid container.configMapMounts\[0\].path "\/var\/lib\/db": the db container already mounts volume "data" at \/var\/lib\/db \(volumeClaims\[0\].mountPath\); volume "db-var-lib-db" cannot be mounted there too: mount each at its own path$/);
 });

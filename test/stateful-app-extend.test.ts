@@ -108,8 +108,8 @@ describe('addEnv', () => {
 
   test('fails on a name with "=" or spaces', () => {
     const { app } = build();
-    expect(() => app.addEnv('A=B', value('1'))).toThrow(/^test\/db: invalid env name "A=B": must be a non-empty name without '=' or spaces$/);
-    expect(() => app.addEnv('', value('1'))).toThrow(/^test\/db: invalid env name "": must be a non-empty name/);
+    expect(() => app.addEnv('A=B', value('1'))).toThrow(/^test\/db: invalid env name "A=B": must be a variable name of letters, digits, '_', '-' and '.', not starting with a digit/);
+    expect(() => app.addEnv('', value('1'))).toThrow(/^test\/db: invalid env name "": must be a variable name/);
   });
 });
 
@@ -329,7 +329,7 @@ describe('mountVolume', () => {
   test.each(['/etc', '../etc', 'conf/../../etc', '..'])('fails on the subPath %p (absolute or with "..")', (subPath) => {
     const { app } = build();
     expect(() => app.mountVolume('data', '/x', { subPath })).toThrow(
-      new RegExp(`^test/db: invalid subPath ${JSON.stringify(subPath).replace(/[.*/()]/g, '\\$&')}: must be a relative path without '\\.\\.'$`));
+      new RegExp(`^test/db: invalid subPath ${JSON.stringify(subPath).replace(/[.*/()]/g, '\\$&')}: must be a path inside the volume: relative \\(not starting with '/'\\), without '\\.\\.'`));
   });
 
   test('fails on a mount path that is not absolute', () => {
@@ -348,14 +348,14 @@ describe('mountVolume', () => {
     app.addVolume(PodVolume.emptyDir('cache'));
     app.mountVolume('cache', '/var/lib/db/');
     expect(() => synthObjects(chart)).toThrow(
-      /^test\/db: invalid container mount path "\/var\/lib\/db": volumes "data" and "cache" are both mounted there; mount each at its own path$/);
+      /^test\/db: invalid mountVolume\("cache"\) path "\/var\/lib\/db\/": the db container already mounts volume "data" at \/var\/lib\/db \(volumeClaims\[0\].mountPath\); volume "cache" cannot be mounted there too: mount each at its own path$/);
   });
 
   test('fails at synthesis on two mounts on one path in a sidecar, naming the sidecar', () => {
     const { chart, app } = build({ sidecars: [{ name: 'backup', image: IMAGE, writableDirectories: ['/backup'] }] });
     app.mountVolume('data', '/backup', { container: 'backup' });
     expect(() => synthObjects(chart)).toThrow(
-      /^test\/db: invalid sidecars\[0\] mount path "\/backup": volumes "data" and "backup-backup" are both mounted there/);
+      /^test\/db: invalid sidecars\[0\].writableDirectories\[0\] "\/backup": the backup container already mounts volume "data" at \/backup \(mountVolume\("data"\) path\); volume "backup-backup" cannot be mounted there too/);
   });
 
   test('a claim mounted nowhere at construction can still be mounted before synthesis', () => {
@@ -523,7 +523,7 @@ describe('addConfigFile', () => {
     const { chart, app } = build();
     app.addConfigFile('/var/lib/db/db.conf', 'a');
     expect(() => synthObjects(chart)).toThrow(
-      /^test\/db: invalid container mount path "\/var\/lib\/db": volumes "data" and "db-var-lib-db" are both mounted there/);
+      /^test\/db: invalid config file path "\/var\/lib\/db": the db container already mounts volume "data" at \/var\/lib\/db \(volumeClaims\[0\].mountPath\); volume "db-var-lib-db" cannot be mounted there too/);
   });
 
   test('fails at synthesis when the user sets checksum/config too (it would be overwritten silently)', () => {

@@ -349,8 +349,8 @@ describe('StatefulApp customised', () => {
     expect(svc.spec.ports).toEqual([{ name: 'postgres', port: 5432, targetPort: 5432 }]);
   });
 
-  test('a budget given for a single replica is created as asked', () => {
-    const { chart } = build({ disruptionBudget: DisruptionBudget.maxUnavailable(1) });
+  test('a budget given for a single replica is created as asked, with the opt-in for a budget that protects nothing', () => {
+    const { chart } = build({ disruptionBudget: DisruptionBudget.maxUnavailable(1, { allowAllPodsDown: true }) });
     expect(find(synth(chart), 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
   });
 });
@@ -412,7 +412,7 @@ describe('StatefulApp fails at synth time on bad input', () => {
   test('fails at synthesis on two mounts at the same path, naming both volumes', () => {
     failsAtSynth({
       container: { image: IMAGE, writableDirectories: ['/var/lib/db'] },
-    }, /^test\/db: invalid container mount path "\/var\/lib\/db": volumes "data" and "db-var-lib-db" are both mounted there; mount each at its own path$/);
+    }, /^test\/db: invalid container.writableDirectories\[0\] "\/var\/lib\/db": the db container already mounts volume "data" at \/var\/lib\/db \(volumeClaims\[0\].mountPath\); volume "db-var-lib-db" cannot be mounted there too: mount each at its own path$/);
   });
 
   test('fails at synthesis on a claim mounted nowhere', () => {

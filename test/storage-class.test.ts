@@ -99,7 +99,7 @@ describe('StorageClass', () => {
     });
 
     test('fails on an empty provisioner', () => {
-      fails({ provisioner: '' }, /test\/fast: invalid provisioner "": must be a provisioner name without spaces.*StorageClass.NO_PROVISIONER/);
+      fails({ provisioner: '' }, /test\/fast: invalid provisioner "": must be a provisioner name .*StorageClass.NO_PROVISIONER/);
     });
 
     test('fails on a name that is not a DNS subdomain', () => {

@@ -412,7 +412,7 @@ describe('ZooKeeperEnsemble customised', () => {
   test('official images are accepted from 3.8, by tag, by digest, from a registry with a port', () => {
     for (const image of [
       ZooKeeperImage.official('3.8.4'), ZooKeeperImage.official('3.9'), ZooKeeperImage.official('latest'),
-      ZooKeeperImage.officialFrom('zookeeper@sha256:0123abcd'), ZooKeeperImage.officialFrom('zookeeper:3.10.0@sha256:0123abcd'),
+      ZooKeeperImage.officialFrom('zookeeper@sha256:0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd'), ZooKeeperImage.officialFrom('zookeeper:3.10.0@sha256:0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd'),
       ZooKeeperImage.officialFrom('registry.example.com:5000/zookeeper'),
     ]) {
       expect(build({ image }).zk.image).toBe(image);

@@ -7,7 +7,7 @@ import {
 } from './monitoring';
 import { ContainerState } from './render-container';
 import { AlertOptions, AlertRule, AlertSeverity, MetricsOptions, Scrape, ScrapeKind } from '../monitoring';
-import { checkAbsolutePath, checkDnsSubdomain, checkInteger, ErrorScope, invalid } from '../validation';
+import { checkAbsolutePath, checkDnsSubdomain, checkDuration, checkInteger, checkLabels, ErrorScope, invalid } from '../validation';
 
 // A StatefulApp's metrics endpoint, scrape configuration and PrometheusRule. Not part of the
 // public API: StatefulApp calls it with what it knows of itself.
@@ -46,6 +46,13 @@ export function resolveMetrics(errors: ErrorScope, metrics: MetricsOptions | und
   }
   const path = metrics.path ?? '/metrics';
   checkAbsolutePath(errors, 'metrics.path', path);
+  if (/\s/.test(path)) {
+    throw invalid(errors, 'metrics.path', path, 'must be a URL path without spaces, e.g. "/metrics"');
+  }
+  // The monitor object's own name and labels, and Prometheus's scrape interval in whole seconds.
+  if (scrape.name !== undefined) checkDnsSubdomain(errors, 'metrics.scrape.name', scrape.name);
+  checkLabels(errors, 'metrics.scrape.labels', scrape.labels);
+  checkDuration(errors, 'metrics.scrape.interval', scrape.interval, { unit: 'seconds', min: 1, example: 'Duration.seconds(30)' });
   const ports = containers.flatMap(c => (c.props.ports ?? []).map(p => ({ container: c.name, port: p })));
   let found;
   if (metrics.port !== undefined) {
@@ -85,6 +92,16 @@ function checkAlertOptions(errors: ErrorScope, alerts: AlertOptions): void {
   if (alerts.name !== undefined) {
     checkDnsSubdomain(errors, 'metrics.alerts.name', alerts.name);
   }
+  checkLabels(errors, 'metrics.alerts.labels', alerts.labels);
+  for (const [key, value] of Object.entries(alerts.alertLabels ?? {})) {
+    // Prometheus label names: letters, digits and '_', not starting with a digit.
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(key)) {
+      throw invalid(errors, 'metrics.alerts.alertLabels key', key, "must be a Prometheus label name: letters, digits and '_', not starting with a digit, e.g. \"team\"");
+    }
+    if (typeof value !== 'string') {
+      throw invalid(errors, `metrics.alerts.alertLabels[${JSON.stringify(key)}]`, value, 'must be a string');
+    }
+  }
   if (alerts.volumeFullPercent !== undefined) {
     checkInteger(errors, 'metrics.alerts.volumeFullPercent', alerts.volumeFullPercent, 1, 99);
   }
@@ -92,6 +109,9 @@ function checkAlertOptions(errors: ErrorScope, alerts: AlertOptions): void {
     checkInteger(errors, 'metrics.alerts.restartsPerHour', alerts.restartsPerHour, 1);
   }
   if (alerts.notReadyFor !== undefined) {
+    if (!(alerts.notReadyFor instanceof Duration)) {
+      throw invalid(errors, 'metrics.alerts.notReadyFor', alerts.notReadyFor, 'must be a Duration, e.g. Duration.minutes(10)');
+    }
     const seconds = alerts.notReadyFor.toSeconds({ integral: false });
     if (!Number.isInteger(seconds) || seconds < 1) {
       throw invalid(errors, 'metrics.alerts.notReadyFor', alerts.notReadyFor.toHumanString(), 'must be a whole number of seconds, at least 1');

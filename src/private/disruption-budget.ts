@@ -66,6 +66,11 @@ export function createDisruptionBudget(
       throw invalid(errors, 'disruptionBudget.maxUnavailable', 0,
         'a budget that allows no disruption blocks every node drain and cluster upgrade forever; use at least 1');
     }
+    if (count >= n && !budget.allowAllPodsDown) {
+      throw invalid(errors, 'disruptionBudget.maxUnavailable', count,
+        `with ${n} replica(s) this protects nothing: a drain may take down every pod at once; `
+        + `${n > 1 ? `use at most ${n - 1}, ` : ''}DisruptionBudget.none() for no budget, or allowAllPodsDown: true to keep such a budget on purpose`);
+    }
     if (quorum && count > tolerance) {
       throw invalid(errors, 'disruptionBudget.maxUnavailable', count,
         `would let a drain break the quorum: ${n} members need ${quorumOf(n)} for a quorum, so at most ${tolerance} may be down at once; `
@@ -76,6 +81,11 @@ export function createDisruptionBudget(
     if (quorum && count < quorumOf(n)) {
       throw invalid(errors, 'disruptionBudget.minAvailable', count,
         `would let a drain break the quorum: ${n} members need ${quorumOf(n)} for a quorum; use at least ${quorumOf(n)}`);
+    }
+    if (count === 0 && !budget.allowAllPodsDown) {
+      throw invalid(errors, 'disruptionBudget.minAvailable', 0,
+        'protects nothing: a drain may take down every pod at once; use at least 1, DisruptionBudget.none() for no budget, '
+        + 'or allowAllPodsDown: true to keep such a budget on purpose');
     }
     if (count >= n) {
       throw invalid(errors, 'disruptionBudget.minAvailable', count,

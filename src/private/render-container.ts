@@ -1,10 +1,12 @@
-import { Duration, Size } from 'cdk8s';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { ClaimMount, ContainerProps, ContainerSecurityOptions, EnvVariable, LinuxCapability } from '../container';
 import { ContainerProbe, LifecycleHook, ProbeAction, ProbeOptions } from '../probe';
 import {
-  checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkInteger, checkPortName, ErrorScope, firstDuplicate, invalid,
+  checkAbsolutePath, checkConfigMapKey, checkDnsLabel, checkDnsSubdomain, checkDuration, checkEnumValue, checkEnvVarName, checkId,
+  checkImage, checkInteger, checkPortName, checkSize, checkSubPath, ErrorScope, firstDuplicate, invalid, isIpAddress,
+  isValidQualifiedName,
 } from '../validation';
 
 // Checks and renders the containers of a StatefulApp. Not part of the public API.
@@ -22,19 +24,20 @@ export function sizeQuantity(size: Size): k8s.Quantity {
 
 /** Bytes of a Size. */
 export function sizeBytes(size: Size): number {
-  return size.toKibibytes() * 1024;
+  return size.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) * 1024;
 }
 
-/** Cores of a cpu amount (`500m` is 0.5), or undefined when not set or not understood. */
+/** Cores of a cpu amount (`500m` is 0.5, `1e-3` is 0.001), or undefined when not set or not understood. */
 export function cpuCores(cpu: kplus.Cpu | undefined): number | undefined {
-  if (!cpu) {
+  if (!cpu || typeof cpu.amount !== 'string') {
     return undefined;
   }
-  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(cpu.amount);
+  const m = /^(\d+(?:\.\d*)?|\.\d+)(e[-+]?\d+)?(m?)$/i.exec(cpu.amount);
   if (!m) {
     return undefined;
   }
-  return m[2] === 'm' ? Number(m[1]) / 1000 : Number(m[1]);
+  const value = Number(`${m[1]}${m[2] ?? ''}`);
+  return m[3] === 'm' ? value / 1000 : value;
 }
 
 /** One container of an app, as the app holds it until synthesis. */
@@ -52,20 +55,44 @@ export interface ContainerState {
   /** Mounts added later (volumes, generated configuration). */
   readonly extraMounts: k8s.VolumeMount[];
   readonly defaultProbes: boolean;
+  /** An init container: it runs to completion, so it takes no probes and no lifecycle hooks. */
+  readonly init?: boolean;
+}
+
+/** Options of the container checks that come from the app. */
+export interface ContainerCheckOptions {
+  /** Probes may name ports the container does not declare (`allowUndeclaredPorts`). */
+  readonly allowUndeclaredPorts?: boolean;
 }
 
 /** Checks what the props alone show of a container; claimNames are the app's claim templates. */
-export function checkContainer(scope: ErrorScope, state: ContainerState, claimNames: Set<string>): void {
+export function checkContainer(scope: ErrorScope, state: ContainerState, claimNames: Set<string>, options: ContainerCheckOptions = {}): void {
   const { field, props } = state;
   checkDnsLabel(scope, field === 'container' ? 'containerName' : `${field}.name`, state.name);
-  if (typeof props.image !== 'string' || props.image.trim() === '') {
-    throw invalid(scope, `${field}.image`, props.image, 'must be a non-empty image reference, e.g. "nginx:1.25"');
+  checkImage(scope, `${field}.image`, props.image);
+  if (props.imagePullPolicy !== undefined) {
+    checkEnumValue(scope, `${field}.imagePullPolicy`, props.imagePullPolicy, kplus.ImagePullPolicy, 'ImagePullPolicy');
+  }
+  checkStrings(scope, `${field}.command`, props.command);
+  checkStrings(scope, `${field}.args`, props.args);
+  if (props.workingDir !== undefined) {
+    // The container runtime needs an absolute working directory.
+    checkAbsolutePath(scope, `${field}.workingDir`, props.workingDir);
   }
   const ports = props.ports ?? [];
   ports.forEach((p, i) => {
     checkInteger(scope, `${field}.ports[${i}].number`, p.number, 1, 65535);
     if (p.name !== undefined) {
       checkPortName(scope, `${field}.ports[${i}].name`, p.name);
+    }
+    if (p.protocol !== undefined) {
+      checkEnumValue(scope, `${field}.ports[${i}].protocol`, p.protocol, kplus.Protocol, 'Protocol');
+    }
+    if (p.hostPort !== undefined) {
+      checkInteger(scope, `${field}.ports[${i}].hostPort`, p.hostPort, 1, 65535);
+    }
+    if (p.hostIp !== undefined && (typeof p.hostIp !== 'string' || !isIpAddress(p.hostIp))) {
+      throw invalid(scope, `${field}.ports[${i}].hostIp`, p.hostIp, 'must be an IP address of the node, e.g. "0.0.0.0" or "10.0.0.5"');
     }
   });
   const dupName = firstDuplicate(ports.filter(p => p.name !== undefined).map(p => p.name));
@@ -76,7 +103,7 @@ export function checkContainer(scope: ErrorScope, state: ContainerState, claimNa
   if (dupNumber !== undefined) {
     throw invalid(scope, `${field}.ports`, dupNumber, 'port numbers must be unique within a container');
   }
-  (props.env ?? []).forEach((e, i) => checkEnvName(scope, `${field}.env[${i}].name`, e.name));
+  (props.env ?? []).forEach((e, i) => checkEnvVariable(scope, `${field}.env[${i}]`, e));
   const dupEnv = firstDuplicate((props.env ?? []).map(e => e.name));
   if (dupEnv !== undefined) {
     throw invalid(scope, `${field}.env`, dupEnv, 'environment variable names must be unique within a container');
@@ -87,35 +114,214 @@ export function checkContainer(scope: ErrorScope, state: ContainerState, claimNa
         `is not a volume claim of this app (claims: ${[...claimNames].join(', ') || 'none'})`);
     }
     checkAbsolutePath(scope, `${field}.claimMounts[${i}].path`, m.path);
+    checkSubPath(scope, `${field}.claimMounts[${i}].subPath`, m.subPath);
   });
   (props.writableDirectories ?? []).forEach((dir, i) => checkAbsolutePath(scope, `${field}.writableDirectories[${i}]`, dir));
   (props.configMapMounts ?? []).forEach((m, i) => {
     checkDnsSubdomain(scope, `${field}.configMapMounts[${i}].configMap`, m.configMap);
     checkAbsolutePath(scope, `${field}.configMapMounts[${i}].path`, m.path);
   });
-  checkProbe(scope, `${field}.readiness`, props.readiness);
-  checkProbe(scope, `${field}.liveness`, props.liveness);
-  checkProbe(scope, `${field}.startup`, props.startup);
+  const probes: Array<[string, ContainerProbe | undefined]> = [['readiness', props.readiness], ['liveness', props.liveness], ['startup', props.startup]];
+  for (const [kind, probe] of probes) {
+    if (probe !== undefined && state.init) {
+      // validateInitContainers: an init container runs to completion; the API server refuses its probes.
+      throw invalid(scope, `${field}.${kind}`, describeProbe(probe),
+        'an init container runs to completion before the app starts and takes no probes (the API server refuses them); remove it');
+    }
+    checkProbe(scope, `${field}.${kind}`, probe, kind, ports, options);
+  }
+  if (props.preStop !== undefined) {
+    if (state.init) {
+      throw invalid(scope, `${field}.preStop`, describeProbe(props.preStop),
+        'an init container takes no lifecycle hooks (the API server refuses them); remove it');
+    }
+    checkHook(scope, `${field}.preStop`, props.preStop, ports, options);
+  }
+  checkContainerSecurity(scope, field === 'container' ? 'containerSecurity' : `${field}.containerSecurity`, state.security);
 }
 
-/** Checks an environment variable name. */
-export function checkEnvName(scope: ErrorScope, field: string, name: string): void {
-  if (typeof name !== 'string' || name === '' || /[=\s]/.test(name)) {
-    throw invalid(scope, field, name, "must be a non-empty name without '=' or spaces");
+/** Checks that a list, if given, holds strings only. */
+function checkStrings(scope: ErrorScope, field: string, list: string[] | undefined): void {
+  if (list === undefined) return;
+  if (!Array.isArray(list)) {
+    throw invalid(scope, field, list, 'must be a list of strings, e.g. ["sh", "-c", "exec my-server"]');
+  }
+  list.forEach((item, i) => {
+    if (typeof item !== 'string') {
+      throw invalid(scope, `${field}[${i}]`, item, 'must be a string (quote numbers, e.g. "8080")');
+    }
+  });
+}
+
+/** Checks a container's security settings as the API server does, and what would stop it from starting. */
+export function checkContainerSecurity(scope: ErrorScope, field: string, sc: ContainerSecurityOptions): void {
+  checkId(scope, `${field}.user`, sc.user);
+  checkId(scope, `${field}.group`, sc.group);
+  (sc.addCapabilities ?? []).forEach((c, i) => checkEnumValue(scope, `${field}.addCapabilities[${i}]`, c, LinuxCapability, 'LinuxCapability'));
+  (sc.dropCapabilities ?? []).forEach((c, i) => checkEnumValue(scope, `${field}.dropCapabilities[${i}]`, c, LinuxCapability, 'LinuxCapability'));
+  if (sc.privileged === true && !(sc.allowPrivilegeEscalation ?? false)) {
+    // ValidateSecurityContext: "cannot set `allowPrivilegeEscalation` to false and `privileged` to true".
+    throw invalid(scope, `${field}.privileged`, true,
+      'a privileged container can always gain privileges, and the API server refuses privileged: true with allowPrivilegeEscalation: false '
+      + '(the default); set allowPrivilegeEscalation: true as well, or better, add only the capabilities the image needs (addCapabilities)');
   }
 }
 
-function checkProbe(scope: ErrorScope, field: string, probe: ContainerProbe | undefined): void {
-  if (!probe) return;
-  if (probe.port !== undefined) {
-    checkInteger(scope, `${field}.port`, probe.port, 1, 65535);
+/**
+ * Refuses a container that must run as non-root but is given user 0: the kubelet refuses to start
+ * it ("container's runAsUser breaks non-root policy"). `ensureNonRoot: false` is the opt-in for an
+ * image that must run as root.
+ */
+export function checkRootUser(scope: ErrorScope, state: ContainerState, podSecurity: kplus.PodSecurityContextProps): void {
+  const sc = state.security;
+  const prefix = state.field === 'container' ? 'containerSecurity' : `${state.field}.containerSecurity`;
+  const user = sc.user ?? podSecurity.user;
+  if (user === 0 && (sc.ensureNonRoot ?? true)) {
+    const fromPod = sc.user === undefined;
+    throw invalid(scope, fromPod ? 'podSecurity.user' : `${prefix}.user`, 0,
+      `runs the ${state.name} container as root, which its runAsNonRoot (${prefix}.ensureNonRoot, true by default) forbids: the kubelet `
+      + `would refuse to start it. Give a non-zero user, or, for an image that must run as root, set ${prefix}.ensureNonRoot: false`);
   }
-  if (probe.action === ProbeAction.EXEC && (!probe.command || probe.command.length === 0)) {
-    throw invalid(scope, `${field}.command`, probe.command, 'give the command to run, e.g. ["sh", "-c", "pg_isready"]');
+}
+
+/** Checks one environment variable: its name, and the names, keys and paths its value refers to. */
+export function checkEnvVariable(scope: ErrorScope, field: string, e: EnvVariable): void {
+  if (e === null || typeof e !== 'object') {
+    throw invalid(scope, field, e, 'must be { name, value: EnvValue.fromValue(...) }');
   }
-  const o = probe.options;
+  checkEnvVarName(scope, `${field}.name`, e.name);
+  checkEnvValue(scope, `${field}.value`, e.value);
+}
+
+/** Field paths of the pod an environment variable may read (`validEnvDownwardAPIFieldPathExpressions`). */
+const ENV_FIELD_PATHS = [
+  'metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName',
+  'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs',
+];
+/** Resources an environment variable may read (`validContainerResourceFieldPathExpressions`). */
+const ENV_RESOURCES = ['limits.cpu', 'limits.memory', 'limits.ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage'];
+/** Divisors the API server accepts (`validateContainerResourceDivisor`). */
+const CPU_DIVISORS = ['1m', '1'];
+const BYTE_DIVISORS = ['1', '1k', '1M', '1G', '1T', '1P', '1E', '1Ki', '1Mi', '1Gi', '1Ti', '1Pi', '1Ei'];
+
+/** Checks an EnvValue: a literal string, or a reference the API server accepts (`validateEnvVarValueFrom`). */
+export function checkEnvValue(scope: ErrorScope, field: string, v: kplus.EnvValue): void {
+  if (!(v instanceof kplus.EnvValue)) {
+    throw invalid(scope, field, v, 'must be an EnvValue: EnvValue.fromValue("..."), fromSecretValue, fromConfigMap, fromFieldRef or fromResource');
+  }
+  if (v.value !== undefined && typeof v.value !== 'string') {
+    throw invalid(scope, field, v.value, 'must be a string: quote numbers and booleans, e.g. EnvValue.fromValue("8080")');
+  }
+  const from = v.valueFrom as { [key: string]: any } | undefined;
+  if (from === undefined) return;
+  for (const [kind, what] of [['configMapKeyRef', 'ConfigMap'], ['secretKeyRef', 'Secret']] as const) {
+    const ref = from[kind];
+    if (ref === undefined) continue;
+    checkDnsSubdomain(scope, `${field} ${what} name`, ref.name);
+    checkConfigMapKey(scope, `${field} ${what} key`, ref.key);
+  }
+  const fieldRef = from.fieldRef;
+  if (fieldRef !== undefined) {
+    const path: unknown = fieldRef.fieldPath;
+    const subscript = typeof path === 'string' ? /^(metadata\.labels|metadata\.annotations)\['(.*)'\]$/.exec(path) : null;
+    if (subscript) {
+      const key = subscript[1] === 'metadata.annotations' ? subscript[2].toLowerCase() : subscript[2];
+      if (!isValidQualifiedName(key)) {
+        throw invalid(scope, `${field} field path`, path,
+          `the ${subscript[1] === 'metadata.labels' ? 'label' : 'annotation'} key must be a qualified name ([prefix/]name), e.g. "app.kubernetes.io/name"`);
+      }
+    } else if (typeof path !== 'string' || !ENV_FIELD_PATHS.includes(path)) {
+      throw invalid(scope, `${field} field path`, path,
+        `an environment variable can read only ${ENV_FIELD_PATHS.join(', ')}, metadata.labels['<key>'] and metadata.annotations['<key>'] `
+        + '(the whole label or annotation map only through a downwardAPI volume)');
+    }
+    if (fieldRef.apiVersion !== undefined && fieldRef.apiVersion !== 'v1') {
+      throw invalid(scope, `${field} field apiVersion`, fieldRef.apiVersion, 'pod fields are read in apiVersion "v1" only; leave it unset');
+    }
+  }
+  const resourceRef = from.resourceFieldRef;
+  if (resourceRef !== undefined) {
+    const resource: unknown = resourceRef.resource;
+    if (typeof resource !== 'string' || !ENV_RESOURCES.includes(resource)) {
+      throw invalid(scope, `${field} resource`, resource, `must be one of ${ENV_RESOURCES.join(', ')}`);
+    }
+    const divisor: unknown = resourceRef.divisor?.value;
+    if (divisor !== undefined) {
+      const allowed = resource.endsWith('.cpu') ? CPU_DIVISORS : BYTE_DIVISORS;
+      if (typeof divisor !== 'string' || !allowed.includes(divisor)) {
+        throw invalid(scope, `${field} divisor`, divisor, `the API server accepts only ${allowed.join(', ')} for ${resource}`);
+      }
+    }
+    const container: unknown = resourceRef.containerName;
+    if (container !== undefined) {
+      checkDnsLabel(scope, `${field} container`, container as string);
+    }
+  }
+}
+
+/** A probe or hook, for messages. */
+function describeProbe(p: ContainerProbe | LifecycleHook): string {
+  return p.action === ProbeAction.EXEC ? `exec ${JSON.stringify(p.command)}` : `${p.action} port ${p.port}`;
+}
+
+function checkProbe(
+  scope: ErrorScope, field: string, probe: ContainerProbe | undefined, kind: string, ports: kplus.ContainerPort[], options: ContainerCheckOptions,
+): void {
+  if (probe === undefined) return;
+  if (!(probe instanceof ContainerProbe)) {
+    throw invalid(scope, field, probe, 'must be ContainerProbe.tcp(port), ContainerProbe.httpGet(path, port) or ContainerProbe.exec(command)');
+  }
+  checkAction(scope, field, probe.action, probe.port, probe.path, probe.command, ports, options);
+  const o = probe.options ?? {};
+  // validateProbe: the timings are whole seconds; a period or timeout of 0 would silently become the
+  // Kubernetes default (10 s, 1 s), so they must be at least 1 second.
+  checkDuration(scope, `${field}.initialDelay`, o.initialDelay, { unit: 'seconds', min: 0, example: 'Duration.seconds(10)' });
+  checkDuration(scope, `${field}.period`, o.period, {
+    unit: 'seconds', min: 1, why: 'Kubernetes replaces 0 with its default of 10 seconds', example: 'Duration.seconds(10)',
+  });
+  checkDuration(scope, `${field}.timeout`, o.timeout, {
+    unit: 'seconds', min: 1, why: 'Kubernetes replaces 0 with its default of 1 second', example: 'Duration.seconds(5)',
+  });
   if (o.failureThreshold !== undefined) checkInteger(scope, `${field}.failureThreshold`, o.failureThreshold, 1);
-  if (o.successThreshold !== undefined) checkInteger(scope, `${field}.successThreshold`, o.successThreshold, 1);
+  if (o.successThreshold !== undefined) {
+    checkInteger(scope, `${field}.successThreshold`, o.successThreshold, 1);
+    if (kind !== 'readiness' && o.successThreshold !== 1) {
+      // validateContainers: liveness and startup probes must have successThreshold 1.
+      throw invalid(scope, `${field}.successThreshold`, o.successThreshold,
+        `must be 1 for a ${kind} probe (the API server refuses any other value); only a readiness probe may need several successes`);
+    }
+  }
+}
+
+function checkHook(scope: ErrorScope, field: string, hook: LifecycleHook, ports: kplus.ContainerPort[], options: ContainerCheckOptions): void {
+  if (!(hook instanceof LifecycleHook)) {
+    throw invalid(scope, field, hook, 'must be LifecycleHook.exec(command) or LifecycleHook.httpGet(path, port)');
+  }
+  checkAction(scope, field, hook.action, hook.port, hook.path, hook.command, ports, options);
+}
+
+/** Checks the action of a probe or hook (`validateHandler`), and that its port is one the container declares. */
+function checkAction(
+  scope: ErrorScope, field: string, action: ProbeAction, port: number | undefined, path: string | undefined, command: string[] | undefined,
+  ports: kplus.ContainerPort[], options: ContainerCheckOptions,
+): void {
+  if (action === ProbeAction.EXEC) {
+    if (!Array.isArray(command) || command.length === 0 || typeof command[0] !== 'string' || command[0].trim() === '') {
+      throw invalid(scope, `${field}.command`, command, 'give the command to run, e.g. ["sh", "-c", "pg_isready"]');
+    }
+    checkStrings(scope, `${field}.command`, command);
+    return;
+  }
+  checkInteger(scope, `${field}.port`, port!, 1, 65535);
+  if (action === ProbeAction.HTTP_GET && (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path))) {
+    throw invalid(scope, `${field}.path`, path, 'must be an absolute URL path without spaces, e.g. "/healthz"');
+  }
+  if (!options.allowUndeclaredPorts && !ports.some(p => p.number === port && (p.protocol ?? kplus.Protocol.TCP) === kplus.Protocol.TCP)) {
+    const declared = ports.map(p => p.number).join(', ') || 'none';
+    throw invalid(scope, `${field}.port`, port,
+      `is not a TCP port the container declares (its ports: ${declared}); a probe on a port nothing listens on fails forever. `
+      + 'Declare the port in the container\'s ports, or set allowUndeclaredPorts: true if the process listens on a port you do not declare');
+  }
 }
 
 /** The volumes a container brings itself: its writable directories and ConfigMap mounts. */
@@ -236,8 +442,40 @@ function renderResources(r: kplus.ContainerResources): k8s.ResourceRequirements 
   };
 }
 
-/** Checks that no request is above its limit. */
+/**
+ * Checks a container's resources: cpu amounts Kubernetes can represent (whole millicores, not
+ * negative), sizes that are Sizes, limits above zero, and no request above its limit (the API
+ * server refuses that).
+ */
 export function checkResources(scope: ErrorScope, field: string, r: kplus.ContainerResources): void {
+  if (r === null || typeof r !== 'object') {
+    throw invalid(scope, field, r, 'must be { cpu: { request, limit }, memory: { request, limit } } with Cpu and Size values');
+  }
+  for (const end of ['request', 'limit'] as const) {
+    const cpu = r.cpu?.[end];
+    if (cpu === undefined) continue;
+    const cores = cpuCores(cpu);
+    if (!(cpu instanceof kplus.Cpu) || cores === undefined || !Number.isFinite(cores)) {
+      throw invalid(scope, `${field}.cpu.${end}`, cpu instanceof kplus.Cpu ? cpu.amount : cpu,
+        'must be a cpu amount of 0 or more, e.g. Cpu.millis(250) or Cpu.units(1)');
+    }
+    if (!Number.isInteger(Math.round(cores * 1e9) / 1e6)) {
+      throw invalid(scope, `${field}.cpu.${end}`, cpu.amount,
+        'Kubernetes counts cpu in whole millicores and would round this up; give a whole number of millicores, e.g. Cpu.millis(1)');
+    }
+    if (end === 'limit' && cores === 0) {
+      throw invalid(scope, `${field}.cpu.limit`, cpu.amount, 'a cpu limit of 0 leaves the container no cpu time; give a limit above 0, e.g. Cpu.units(1)');
+    }
+  }
+  for (const key of ['memory', 'ephemeralStorage'] as const) {
+    for (const end of ['request', 'limit'] as const) {
+      const size = r[key]?.[end];
+      const bytes = checkSize(scope, `${field}.${key}.${end}`, size, 'Size.mebibytes(512)', end === 'request');
+      if (end === 'limit' && bytes === 0) {
+        throw invalid(scope, `${field}.${key}.limit`, size, 'a limit of 0 would kill the container at once; give a limit above 0');
+      }
+    }
+  }
   const cpuRequest = cpuCores(r.cpu?.request);
   const cpuLimit = cpuCores(r.cpu?.limit);
   if (cpuRequest !== undefined && cpuLimit !== undefined && cpuRequest > cpuLimit) {

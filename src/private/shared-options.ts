@@ -40,6 +40,7 @@ const SHARED_OPTIONS: Record<keyof StatefulWorkloadOptions, true> = {
   serviceAccountName: true,
   createServiceAccount: true,
   automountServiceAccountToken: true,
+  allowUndeclaredPorts: true,
   metrics: true,
 };
 

@@ -111,11 +111,11 @@ describe('a budget over StatefulSets of different governing Services still warns
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-racks-'));
     dirs.push(dir);
     const app = Testing.app({ outdir: dir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
-    const chart = new Chart(app, 'two');
-    new CassandraRing(chart, 'one', { selectorLabels: { app: 'db' } });
-    new CassandraRing(chart, 'two', { selectorLabels: { app: 'db' } });
+    // One chart refuses two apps whose selectors overlap; two charts applied together can still have them.
+    new CassandraRing(new Chart(app, 'one'), 'one', { selectorLabels: { app: 'db' } });
+    new CassandraRing(new Chart(app, 'two'), 'two', { selectorLabels: { app: 'db' } });
     app.synth();
-    const { json } = plan(['two.k8s.yaml'], dir);
+    const { json } = plan(['one.k8s.yaml', 'two.k8s.yaml'], dir);
     expect(json.racks).toEqual([]);
     expect(warnings(json)).toContainEqual(expect.stringMatching(/^StatefulSet default\/one: PodDisruptionBudget one-pdb also selects the pods of StatefulSet two/));
   });
