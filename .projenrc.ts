@@ -31,6 +31,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // Schemas of the Prometheus Operator's ServiceMonitor, PodMonitor and PrometheusRule, which the
     // tests validate the monitoring objects against.
     '@kubernetes-models/prometheus-operator@^6.0.0',
+    // Schema of the cert-manager Certificate that ZooKeeperEnsemble's `tls` emits, for the tests.
+    '@kubernetes-models/cert-manager@^6.0.0',
     'ts-node@^10.9.2',
     // ts-jest loads jest-util itself but declares it only as an optional peer dependency.
     'jest-util@^29',
@@ -87,10 +89,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
 
   // The real-server tests need Java and ZooKeeper (Debian packages) on the build machine too, and
-  // the alert tests promtool (from the prometheus package, whose server is stopped again).
+  // the alert tests promtool (from the prometheus package, whose server is stopped again), and the
+  // TLS test openssl for its certificates.
   workflowBootstrapSteps: [{
-    name: 'Install the test prerequisites (Java, ZooKeeper, promtool)',
-    run: 'sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends zookeeper default-jre-headless prometheus'
+    name: 'Install the test prerequisites (Java, ZooKeeper, promtool, openssl)',
+    run: 'sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends zookeeper default-jre-headless prometheus openssl'
       + ' && (sudo systemctl disable --now prometheus || true) && promtool --version',
   }],
 });

@@ -14,6 +14,7 @@ import { WordpressStatefulSetChart } from './wordpress-statefulset/chart';
 import { ZooKeeperChart } from './zookeeper/chart';
 import { ZooKeeperArgoCdChart } from './zookeeper-argocd/chart';
 import { ZooKeeperMonitoringChart } from './zookeeper-monitoring/chart';
+import { ZooKeeperTlsChart } from './zookeeper-tls/chart';
 
 /**
  * One example: a chart synthesized into `dist/<name>.k8s.yaml`, reproducing the reference
@@ -33,6 +34,8 @@ export const EXAMPLES: Example[] = [
   { name: 'nginx-nfs', references: ['nginx-nfs.yaml'], build: (s, n) => new NginxNfsChart(s, n) },
   { name: 'nginx-managed-nfs', references: ['nginx-managed-nfs.yaml'], build: (s, n) => new NginxManagedNfsChart(s, n) },
   { name: 'zookeeper', references: ['zookeeper.yaml'], build: (s, n) => new ZooKeeperChart(s, n) },
+  // No tutorial to reproduce: the ensemble with TLS and SASL, checked by its own tests.
+  { name: 'zookeeper-tls', references: [], build: (s, n) => new ZooKeeperTlsChart(s, n) },
   { name: 'cassandra', references: ['cassandra-service.yaml', 'cassandra-statefulset.yaml'], build: (s, n) => new CassandraChart(s, n) },
   // A rack-aware ring across three zones; no reference manifest: its tests check the placement.
   { name: 'cassandra-racks', references: [], build: (s, n) => new CassandraRacksChart(s, n) },

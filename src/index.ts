@@ -14,3 +14,6 @@ export * from './host-path-volume-set';
 export * from './jmx-exporter-agent';
 export * from './nfs-volume-set';
 export * from './zookeeper-ensemble';
+export * from './cert-manager';
+export * from './zookeeper-tls';
+export * from './zookeeper-sasl';

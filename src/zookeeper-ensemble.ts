@@ -1,17 +1,23 @@
 import { ApiObject, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ContainerProps, EnvVariable } from './container';
+import { ContainerProps, EnvVariable, PodVolume } from './container';
 import { AlertSeverity } from './monitoring';
 import { ClientAccessOptions, INetworkPeer, NetworkAccess, NetworkPeer, PortRole } from './network-policy';
-import { quorumOf, serviceDnsName, toleratedFailures } from './private/identity';
+import { podDnsNameWildcard, quorumOf, serviceDnsName, serviceDnsNameForms, toleratedFailures } from './private/identity';
 import { alternation, describeChildWorkload, matchers, podsUp } from './private/monitoring';
 import { sizeBytes } from './private/render-container';
 import { mergeResources, sharedOptions } from './private/shared-options';
+import {
+  addCertificate, certificateDnsNames, JAAS_DIR, JAAS_FILE, JAAS_TEMPLATE_NAME, renderJaasScript, renderJaasTemplate,
+  ResolvedSasl, ResolvedTls, resolveSasl, resolveTls, saslUsers, saslZooCfgLines, TLS_DIR, TLS_PASSWORD_DIR, tlsZooCfgLines,
+} from './private/zookeeper-security';
 import { ContainerProbe, ProbeOptions } from './probe';
 import { StatefulApp } from './stateful-app';
 import { checkDnsLabel, checkInteger, firstDuplicate, invalid, reportChildErrorsAs } from './validation';
 import { Spreading, StatefulWorkloadOptions } from './workload-options';
+import { ZooKeeperSaslOptions } from './zookeeper-sasl';
+import { ZooKeeperPlaintextClientPort, ZooKeeperTls, ZooKeeperTlsSource } from './zookeeper-tls';
 
 /**
  * Which kind of ZooKeeper image runs the servers; it decides how they are configured.
@@ -251,6 +257,23 @@ export interface ZooKeeperEnsembleProps extends StatefulWorkloadOptions {
    * @default - not expanded
    */
   readonly storageExpandTo?: Size;
+
+  /**
+   * TLS between the servers and for clients (official image only): a certificate from a
+   * cert-manager issuer (`ZooKeeperTls.fromIssuer`) or an existing Secret
+   * (`ZooKeeperTls.fromSecret`). See `docs/zookeeper-tls.md`, also for rotating certificates.
+   *
+   * @default - no TLS: servers and clients talk plaintext
+   */
+  readonly tls?: ZooKeeperTls;
+
+  /**
+   * SASL authentication (DIGEST-MD5) between the servers and of clients (official image only).
+   * The construct generates the JAAS file; the passwords come from Secrets when a server starts.
+   *
+   * @default - no SASL
+   */
+  readonly sasl?: ZooKeeperSaslOptions;
 }
 
 const DATA_CLAIM = 'datadir';
@@ -341,6 +364,8 @@ export class ZooKeeperEnsemble extends Construct implements INetworkPeer {
   public readonly replicas: number;
   /** Port for client connections. */
   public readonly clientPort: number;
+  /** Port for TLS client connections (with `tls` only). */
+  public readonly secureClientPort?: number;
   /** Port on which followers connect to the leader. */
   public readonly serverPort: number;
   /** Port for leader election. */
@@ -366,6 +391,22 @@ export class ZooKeeperEnsemble extends Construct implements INetworkPeer {
    * status 1 and a message when the host name does not end in `-<ordinal>`.
    */
   public readonly myidScript?: string;
+  /**
+   * The JAAS file the servers read, as generated (with `sasl` only): `jaas.conf.template` beside
+   * `zoo.cfg`, with a placeholder `@<VARIABLE>@` where each password goes.
+   */
+  public readonly jaasTemplate?: string;
+  /**
+   * The exact POSIX shell snippet each server runs before ZooKeeper starts (with `sasl` only): it
+   * writes the JAAS file (`$ZK_JAAS_FILE`, in a memory-backed volume) from `jaasTemplate` and the
+   * passwords in the container's environment (from the Secrets), then removes the passwords from
+   * the environment.
+   */
+  public readonly jaasScript?: string;
+  /** The cert-manager Certificate (with `ZooKeeperTls.fromIssuer` only). */
+  public readonly certificate?: ApiObject;
+
+  private readonly tls?: ResolvedTls;
 
   constructor(scope: Construct, id: string, props: ZooKeeperEnsembleProps = {}) {
     super(scope, id);
@@ -404,6 +445,24 @@ export class ZooKeeperEnsemble extends Construct implements INetworkPeer {
       }
     }
     this.metricsPort = this.checkMetrics(props, official, ports);
+
+    // TLS and SASL: the official image only (the tutorial image's start-zookeeper writes its
+    // configuration from flags that have neither, and its ZooKeeper 3.4.10 has no TLS).
+    for (const field of ['tls', 'sasl'] as const) {
+      if (!official && props[field] !== undefined) {
+        throw invalid(this, field, this.image.image,
+          'needs the official image (ZooKeeperImage.official(), ZooKeeper 3.8 or later): the tutorial image runs ZooKeeper 3.4.10, which has no TLS '
+          + 'and no password files, and its start-zookeeper script writes a configuration without TLS or SASL settings');
+      }
+    }
+    this.tls = props.tls === undefined ? undefined : resolveTls(this, name, props.tls, {
+      clientPort: this.clientPort,
+      serverPort: this.serverPort,
+      electionPort: this.electionPort,
+      metricsPort: this.metricsPort,
+    });
+    this.secureClientPort = this.tls?.secureClientPort;
+    const sasl: ResolvedSasl | undefined = props.sasl === undefined ? undefined : resolveSasl(this, props.sasl);
 
     // settings
     const tickMs = wholeMillis(this, 'tickTime', props.tickTime ?? Duration.seconds(2));
@@ -460,6 +519,10 @@ export class ZooKeeperEnsemble extends Construct implements INetworkPeer {
     let container: ContainerProps;
     if (official) {
       this.myidScript = renderMyidScript(OFFICIAL_DATA_DIR);
+      if (sasl) {
+        this.jaasTemplate = renderJaasTemplate(sasl);
+        this.jaasScript = renderJaasScript(sasl, OFFICIAL_CONF_DIR, JAAS_FILE);
+      }
       const env: EnvVariable[] = [
         // zkServer.sh puts ZOOCFGDIR on the classpath: logback.xml comes from the ConfigMap.
         { name: 'ZOOCFGDIR', value: kplus.EnvValue.fromValue(OFFICIAL_CONF_DIR) },
@@ -468,15 +531,24 @@ export class ZooKeeperEnsemble extends Construct implements INetworkPeer {
         { name: 'ZOO_DATA_DIR', value: kplus.EnvValue.fromValue(OFFICIAL_DATA_DIR) },
         // zkEnv.sh turns ZK_SERVER_HEAP (MiB) into -Xmx; -Xms makes the heap fixed, as the tutorial does.
         { name: 'ZK_SERVER_HEAP', value: kplus.EnvValue.fromValue(`${heapMib}`) },
-        { name: 'SERVER_JVMFLAGS', value: kplus.EnvValue.fromValue(`-Xms${heapMib}m`) },
+        // With SASL the JVM reads the JAAS file the start snippet writes.
+        { name: 'SERVER_JVMFLAGS', value: kplus.EnvValue.fromValue(`-Xms${heapMib}m${sasl ? ` -Djava.security.auth.login.config=${JAAS_FILE}` : ''}`) },
       ];
+      if (sasl) {
+        env.push({ name: 'ZK_JAAS_FILE', value: kplus.EnvValue.fromValue(JAAS_FILE) });
+        // The passwords, from their Secrets; the start snippet removes them from the environment.
+        saslUsers(sasl).forEach((u, i) => env.push({
+          name: u.env,
+          value: kplus.EnvValue.fromSecretValue({ secret: kplus.Secret.fromSecretName(this, `SaslPassword${i}`, u.passwordSecretName), key: u.passwordSecretKey }),
+        }));
+      }
       // The image's docker-entrypoint.sh is bypassed: it writes its own zoo.cfg and myid=1 when
       // they are missing, under directories that are read-only here.
       const ruok = `exec 3<>/dev/tcp/127.0.0.1/${this.clientPort} && printf ruok >&3 && grep -q imok <&3`;
       container = {
         image: this.image.image,
         imagePullPolicy: props.imagePullPolicy,
-        command: ['sh', '-c', `${this.myidScript}exec zkServer.sh start-foreground ${OFFICIAL_CONF_DIR}/zoo.cfg\n`],
+        command: ['sh', '-c', `${this.myidScript}${this.jaasScript ?? ''}exec zkServer.sh start-foreground ${OFFICIAL_CONF_DIR}/zoo.cfg\n`],
         env,
         ports: this.containerPorts(),
         // `ruok` over bash's /dev/tcp: the official image always has bash (its entrypoint is a bash
@@ -538,7 +610,7 @@ export class ZooKeeperEnsemble extends Construct implements INetworkPeer {
         clientService: {
           ...props.clientService,
           name: props.clientService?.name ?? `${name}-cs`,
-          ports: props.clientService?.ports ?? [{ name: 'client', port: this.clientPort }],
+          ports: props.clientService?.ports ?? this.clientServicePorts(),
         },
       }, {
         name,
@@ -569,6 +641,37 @@ export class ZooKeeperEnsemble extends Construct implements INetworkPeer {
     this.serviceName = this.app.serviceName;
     this.clientServiceName = this.app.clientServiceName!;
 
+    // TLS: the keystore and truststore, their password, and with cert-manager the Certificate.
+    if (this.tls) {
+      this.app.addVolume(PodVolume.fromSecret('tls', this.tls.secretName));
+      this.app.mountVolume('tls', TLS_DIR, { readOnly: true });
+      this.app.addVolume(PodVolume.fromSecret('tls-password', this.tls.passwordSecretName));
+      this.app.mountVolume('tls-password', TLS_PASSWORD_DIR, { readOnly: true });
+      if (this.tls.source === ZooKeeperTlsSource.CERT_MANAGER) {
+        const ns = this.app.namespace;
+        const domain = this.app.clusterDomain;
+        this.certificate = addCertificate(this, 'Certificate', {
+          name: this.tls.secretName,
+          namespace: props.namespace,
+          labels: this.app.labels,
+          tls: this.tls,
+          dnsNames: certificateDnsNames(
+            this.app.podDnsNames,
+            serviceDnsNameForms(this.serviceName, ns, domain),
+            this.clientServiceName ? serviceDnsNameForms(this.clientServiceName, ns, domain) : [],
+            podDnsNameWildcard(this.serviceName, ns, domain)),
+        });
+        // Written before the StatefulSet, whose pods mount the Secret cert-manager makes from it.
+        this.app.statefulSet.node.addDependency(this.certificate);
+      }
+    }
+    // SASL: the JAAS template beside zoo.cfg, the JAAS file in memory.
+    if (this.jaasTemplate !== undefined) {
+      this.app.addConfigFile(`${OFFICIAL_CONF_DIR}/${JAAS_TEMPLATE_NAME}`, this.jaasTemplate);
+      this.app.addVolume(PodVolume.emptyDir('jaas', { memory: true, sizeLimit: Size.mebibytes(1) }));
+      this.app.mountVolume('jaas', JAAS_DIR);
+    }
+
     // The configuration lists every server by the DNS name the app gives it.
     if (official) {
       this.zooCfg = renderZooCfg({
@@ -582,6 +685,7 @@ export class ZooKeeperEnsemble extends Construct implements INetworkPeer {
         snapRetainCount,
         purgeHours,
         fourLetterWords,
+        security: [...(this.tls ? tlsZooCfgLines(this.tls) : []), ...(sasl ? saslZooCfgLines(sasl) : [])],
         metricsPort: this.metricsPort,
         servers: this.app.podDnsNames.map(host => `${host}:${this.serverPort}:${this.electionPort}`),
       });
@@ -619,26 +723,47 @@ export class ZooKeeperEnsemble extends Construct implements INetworkPeer {
   }
 
   /**
-   * The connect string clients use: `<client service>.<namespace>.svc.<cluster domain>:<client port>`.
+   * The connect string clients use: `<client service>.<namespace>.svc.<cluster domain>:<port>`.
+   * The port is the client port; with `tls` whose plaintext client port listens on localhost only
+   * (the default), it is the secure client port.
    */
   public get connectString(): string {
-    return `${serviceDnsName(this.clientServiceName, this.app.namespace, this.app.clusterDomain)}:${this.clientPort}`;
+    return `${serviceDnsName(this.clientServiceName, this.app.namespace, this.app.clusterDomain)}:${this.clientFacingPort}`;
   }
 
   /**
-   * The client address of each server in myid order (`<pod>.<headless service>.<namespace>.svc.<cluster domain>:<client port>`);
-   * joined with commas, they form a connect string that does not depend on the client Service.
+   * The client address of each server in myid order (`<pod>.<headless service>.<namespace>.svc.<cluster domain>:<port>`,
+   * the port as in `connectString`); joined with commas, they form a connect string that does not
+   * depend on the client Service.
    */
   public get serverAddresses(): string[] {
-    return this.app.podDnsNames.map(host => `${host}:${this.clientPort}`);
+    return this.app.podDnsNames.map(host => `${host}:${this.clientFacingPort}`);
+  }
+
+  /** The port clients connect to: the secure client port when the plaintext one is localhost-only. */
+  private get clientFacingPort(): number {
+    return this.plaintextLocalOnly ? this.tls!.secureClientPort : this.clientPort;
+  }
+
+  private get plaintextLocalOnly(): boolean {
+    return this.tls !== undefined && this.tls.plaintextClientPort === ZooKeeperPlaintextClientPort.LOCALHOST_ONLY;
   }
 
   private containerPorts(): kplus.ContainerPort[] {
     return [
-      { number: this.clientPort, name: 'client' },
+      // A plaintext port on 127.0.0.1 only is not a port of the pod.
+      ...(this.plaintextLocalOnly ? [] : [{ number: this.clientPort, name: 'client' }]),
+      ...(this.tls ? [{ number: this.tls.secureClientPort, name: 'client-tls' }] : []),
       { number: this.serverPort, name: 'server' },
       { number: this.electionPort, name: 'leader-election' },
       ...(this.metricsPort !== undefined ? [{ number: this.metricsPort, name: 'metrics' }] : []),
+    ];
+  }
+
+  private clientServicePorts(): kplus.ServicePort[] {
+    return [
+      ...(this.plaintextLocalOnly ? [] : [{ name: 'client', port: this.clientPort }]),
+      ...(this.tls ? [{ name: 'client-tls', port: this.tls.secureClientPort }] : []),
     ];
   }
 
@@ -793,6 +918,8 @@ interface ZooCfgValues {
   readonly snapRetainCount: number;
   readonly purgeHours: number;
   readonly fourLetterWords: string[];
+  /** TLS and SASL settings (none without `tls` and `sasl`). */
+  readonly security: string[];
   /** Port of the Prometheus metrics provider, if it is enabled. */
   readonly metricsPort?: number;
   /** `host:serverPort:electionPort` of each server, in myid order. */
@@ -818,6 +945,7 @@ function renderZooCfg(v: ZooCfgValues): string {
     // Bind the quorum and election ports on all addresses of the pod rather than on the address
     // its own DNS name resolves to (which service meshes and early DNS lookups can get wrong).
     'quorumListenOnAllIPs=true',
+    ...v.security,
     // ZooKeeper's built-in Prometheus metrics provider (3.6 and later), on a port of its own.
     // https://zookeeper.apache.org/doc/r3.9.3/zookeeperMonitor.html
     ...(v.metricsPort !== undefined

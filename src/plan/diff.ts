@@ -15,6 +15,7 @@ import { compareBudget, compareService } from './update-service';
 import { compareStatefulSet, statefulSetAdded, statefulSetDeletion, statefulSetRemoved } from './update-statefulset';
 import { compareClaim, compareStorageClass, compareVolume, objectChange } from './update-storage';
 import { namespaceOf, nsKey } from './world';
+import { quorumTlsFindings } from './zookeeper-tls';
 import { claimName } from '../private/identity';
 
 export * from './changes';
@@ -138,6 +139,8 @@ export function diffAgainst(old: LoadResult, current: LoadResult): Diff {
 
   const statefulSets: StatefulSetChange[] = [];
   const objects: ObjectChange[] = [];
+  // A ZooKeeper quorum switched to or from TLS in one step breaks (see zookeeper-tls.ts).
+  const quorumTls = quorumTlsFindings(old, current);
   const unchanged: Record<string, number> = {};
 
   const compare = (o: LoadedObject, n: LoadedObject): ObjectChange => {
@@ -164,6 +167,8 @@ export function diffAgainst(old: LoadResult, current: LoadResult): Diff {
       continue;
     }
     let c = compare(o, n);
+    const tls = n.kind === 'StatefulSet' ? quorumTls.get(nsKey(namespaceOf(n), n.name)) : undefined;
+    if (tls) c = { ...c, findings: [...c.findings, tls] };
     // A GitOps annotation can turn a refused update into delete and create.
     const handling = gitOpsHandling(n);
     if (handling && c.refusals.length > 0) {

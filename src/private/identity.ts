@@ -61,9 +61,27 @@ export function serviceDnsName(service: string, namespace: string, clusterDomain
   return `${service}.${namespace}.svc.${clusterDomain}`;
 }
 
+/**
+ * The names a Service answers to from inside the cluster, shortest first: `<service>` (same
+ * namespace, through the pods' DNS search list), `<service>.<namespace>`, `<service>.<namespace>.svc`
+ * and `<service>.<namespace>.svc.<cluster domain>`. A certificate for the Service lists them all,
+ * so that a client can verify the host name it connected with, whichever form it used.
+ */
+export function serviceDnsNameForms(service: string, namespace: string, clusterDomain: string): string[] {
+  return [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, serviceDnsName(service, namespace, clusterDomain)];
+}
+
 /** Stable DNS name of a StatefulSet's pod: `<pod>.<governing service>.<namespace>.svc.<cluster domain>`. */
 export function podDnsName(statefulSet: string, ordinal: number, service: string, namespace: string, clusterDomain: string): string {
   return `${podName(statefulSet, ordinal)}.${serviceDnsName(service, namespace, clusterDomain)}`;
+}
+
+/**
+ * The wildcard DNS name that matches the stable DNS name of every pod a governing Service names:
+ * `*.<service>.<namespace>.svc.<cluster domain>` (one label, as wildcards in certificates match).
+ */
+export function podDnsNameWildcard(service: string, namespace: string, clusterDomain: string): string {
+  return `*.${serviceDnsName(service, namespace, clusterDomain)}`;
 }
 
 /** Name of the claim a StatefulSet makes from a claim template for a pod: `<template>-<statefulset>-<ordinal>`. */

@@ -38,10 +38,10 @@ test('every claim template of every example is written as the API server stores 
       }
     }
   }
-  // web, web-parallel, redis-hostpath, nginx-nfs, nginx-managed-nfs, zookeeper, cassandra,
+  // web, web-parallel, redis-hostpath, nginx-nfs, nginx-managed-nfs, zookeeper, zookeeper-tls, cassandra,
   // wordpress-statefulset, zookeeper-argocd, web-expanded: one claim template each;
   // zookeeper-monitoring, cassandra-monitoring: one each; cassandra-racks: one per rack (three)
-  expect(templates).toBe(15);
+  expect(templates).toBe(16);
 });
 
 test('synthesizing the examples twice gives byte-identical YAML', () => {

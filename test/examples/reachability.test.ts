@@ -44,6 +44,10 @@ const EXPECTED: Record<string, Record<string, AppExpectation>> = {
   'nginx-managed-nfs': { 'nginx-web-sts-vct': open(80) },
   'zookeeper': { zk: { policy: true, ...ZK_PORTS, clients: () => [pod('kafka-0', { app: 'kafka' })], strangersReachClientPorts: false } },
   'zookeeper-argocd': { zk: { policy: true, ...ZK_PORTS, clients: () => [pod('kafka-0', { app: 'kafka' })], strangersReachClientPorts: false } },
+  // TLS: clients use the secure port; the plaintext port listens on 127.0.0.1 only, for the probes.
+  'zookeeper-tls': {
+    zk: { policy: true, peerPorts: [2888, 3888], clientPorts: [2281], clients: () => [pod('kafka-0', { app: 'kafka' })], strangersReachClientPorts: false },
+  },
   'zookeeper-monitoring': {
     zookeeper: {
       policy: true,

@@ -99,6 +99,7 @@ const EXPECTED_CLAIMS: { [name: string]: string } = {
   'nginx-nfs': 'static',
   'nginx-managed-nfs': 'unsatisfied',
   'zookeeper': 'cluster-default',
+  'zookeeper-tls': 'cluster-default',
   'cassandra': 'storage-class',
   'cassandra-racks': 'storage-class',
   'wordpress-statefulset': 'cluster-default',
@@ -330,10 +331,11 @@ describe('plan of the whole dist/ folder', () => {
     // web, web-parallel and web-expanded reproduce variants of the same tutorial, zookeeper and
     // zookeeper-argocd two variants of the ZooKeeper one, wordpress and wordpress-statefulset two
     // variants of the WordPress one: each group uses the reference's names, so they are alternatives,
-    // not meant to be applied together. No other example shares an object.
+    // not meant to be applied together; zookeeper-tls is the ZooKeeper ensemble `zk` again, with TLS.
+    // No other example shares an object.
     const shared = sharedObjects();
     for (const names of shared.values()) {
-      expect([['web', 'web-parallel', 'web-expanded'], ['zookeeper', 'zookeeper-argocd'], ['wordpress', 'wordpress-statefulset']])
+      expect([['web', 'web-parallel', 'web-expanded'], ['zookeeper', 'zookeeper-tls', 'zookeeper-argocd'], ['wordpress', 'wordpress-statefulset']])
         .toContainEqual(names);
     }
     expect(shared.size).toBeGreaterThan(0);

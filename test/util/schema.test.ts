@@ -115,6 +115,29 @@ describe('validateManifests', () => {
     expect(() => validateManifests(objects)).toThrow(/5 invalid Kubernetes object/);
   });
 
+  test('a cert-manager Certificate is checked against the @kubernetes-models/cert-manager schema', () => {
+    const certificate = obj('cert-manager.io/v1', 'Certificate', 'zk-tls', {
+      spec: {
+        secretName: 'zk-tls',
+        issuerRef: { name: 'ca', kind: 'ClusterIssuer', group: 'cert-manager.io' },
+        dnsNames: ['zk-0.zk-hs.default.svc.cluster.local'],
+        keystores: { pkcs12: { create: true, passwordSecretRef: { name: 'zk-keystore', key: 'password' } } },
+      },
+    });
+    expect(manifestProblems([certificate])).toEqual([]);
+    const noIssuer: any = clone(certificate);
+    delete noIssuer.spec.issuerRef;
+    const badKeystore: any = clone(certificate);
+    badKeystore.spec.keystores.pkcs12.create = 'yes';
+    const problems = manifestProblems([noIssuer, badKeystore,
+      obj('cert-manager.io/v1', 'Widget', 'no-such-kind'), obj('cert-manager.io/v9', 'Certificate', 'no-such-version')]);
+    expect(problems).toHaveLength(4);
+    expect(problems[0]).toMatch(/^#0 Certificate\/zk-tls: schema: .*issuerRef/);
+    expect(problems[1]).toMatch(/^#1 Certificate\/zk-tls: schema: .*keystores\/pkcs12\/create must be boolean/);
+    expect(problems[2]).toBe('#2 Widget/no-such-kind: unknown apiVersion/kind "cert-manager.io/v1"/"Widget": no kubernetes-models schema for it');
+    expect(problems[3]).toBe('#3 Certificate/no-such-version: unknown apiVersion/kind "cert-manager.io/v9"/"Certificate": no kubernetes-models schema for it');
+  });
+
   test('every object needs apiVersion, kind and metadata.name', () => {
     const problems = manifestProblems([
       { kind: 'Service', metadata: meta('no-version'), spec: {} },

@@ -11,8 +11,9 @@
  * version or kind (including a custom resource) is reported as an error, never skipped.
  *
  * Custom resources of the Prometheus Operator (`monitoring.coreos.com/v1` ServiceMonitor,
- * PodMonitor, PrometheusRule) are validated the same way with the models of
- * `@kubernetes-models/prometheus-operator`, which has the same layout.
+ * PodMonitor, PrometheusRule) and of cert-manager (`cert-manager.io/v1` Certificate) are validated
+ * the same way with the models of `@kubernetes-models/prometheus-operator` and
+ * `@kubernetes-models/cert-manager`, which have the same layout.
  *
  * `kubernetes-models` is published as ES modules only, which jest's CommonJS module system cannot
  * load. The models therefore run in a worker thread (plain Node.js, outside jest's module
@@ -108,8 +109,8 @@ function modelsDirectory(pkg: string): string {
   }
 }
 
-/** The model packages, searched in order: Kubernetes' own kinds, then the Prometheus Operator's. */
-const MODEL_PACKAGES = ['kubernetes-models', '@kubernetes-models/prometheus-operator'];
+/** The model packages, searched in order: Kubernetes' own kinds, then the Prometheus Operator's, then cert-manager's. */
+const MODEL_PACKAGES = ['kubernetes-models', '@kubernetes-models/prometheus-operator', '@kubernetes-models/cert-manager'];
 
 function schemaWorker(): SchemaWorker {
   if (!current) {

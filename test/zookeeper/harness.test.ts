@@ -50,3 +50,32 @@ test('appends dataLogDir and quorumListenOnAllIPs=false only when the configurat
   expect(appended.get('dataLogDir')).toBe('/tmp/l');
   expect(appended.get('quorumListenOnAllIPs')).toBe('false');
 });
+
+test('with a secure client port and pod files: binds the secure port to the server\'s address and points only the pod\'s file paths at the copies', () => {
+  const dirs = { dataDir: '/tmp/d', dataLogDir: '/tmp/l' };
+  const cfg = parseZooCfg([
+    'dataDir=/data', 'clientPort=2181', 'secureClientPort=2281',
+    'ssl.keyStore.location=/etc/zookeeper/tls/keystore.p12',
+    'ssl.keyStore.passwordPath=/etc/zookeeper/tls-password/password',
+    'ssl.keyStore.type=PKCS12',
+  ].join('\n'));
+  const podFiles = ['/etc/zookeeper/tls/keystore.p12', '/etc/zookeeper/tls-password/password'];
+  const appended = parseZooCfg(oneMachineOverrides(cfg, dirs, '127.0.0.2',
+    (p) => (podFiles.includes(p) ? `/tmp/server-1/root${p}` : undefined)).join('\n'));
+  expect([...appended.entries()]).toEqual([
+    ['dataDir', '/tmp/d'],
+    ['clientPortAddress', '127.0.0.2'],
+    ['admin.serverAddress', '127.0.0.2'],
+    ['secureClientPortAddress', '127.0.0.2'],
+    ['ssl.keyStore.location', '/tmp/server-1/root/etc/zookeeper/tls/keystore.p12'],
+    ['ssl.keyStore.passwordPath', '/tmp/server-1/root/etc/zookeeper/tls-password/password'],
+  ]);
+});
+
+test('refuses to start a server whose JAAS snippet fails, with the snippet\'s message', async () => {
+  const failing: GeneratedZooKeeperConfig = {
+    ...config(dnsNames, goodMyid),
+    jaasScript: 'echo "no password in $ZOOCFGDIR" >&2; exit 1',
+  };
+  await expect(startEnsemble(failing)).rejects.toThrow(/JAAS snippet failed for pod zk-0 \(status 1\): no password in \/.*\/server-0\/conf/);
+});

@@ -17,6 +17,13 @@
  *   {@link oneMachineOverrides}, which make sense only when all servers share one machine. For a
  *   key set twice, ZooKeeper (java.util.Properties) uses the last value. The `server.N` lines,
  *   the ports and the myid logic are never changed.
+ * - Pod files (optional): the files of the pod's Secret volumes (keystores, password files) are
+ *   written under the server's own directory at their path in the pod (`<server>/root/etc/...`);
+ *   a zoo.cfg value that names such a file is pointed at the copy by an appended line.
+ * - Start snippets (optional): after the myid snippet, the JAAS snippet runs the same way, with
+ *   `ZOOCFGDIR` pointing at the server's copy of the ConfigMap's files, `ZK_JAAS_FILE` at the
+ *   server's own JAAS file, and the environment the pod gets from its Secrets; the JVM is then
+ *   started with `-Djava.security.auth.login.config=<that file>`.
  *
  * Every process is started in its own process group and holds a "lifeline" pipe to the test
  * process: if the test process dies, the server is killed. `Ensemble.shutdown()` kills everything
@@ -32,6 +39,14 @@ import * as path from 'path';
 export const ZOOKEEPER_JAR = '/usr/share/java/zookeeper.jar';
 /** slf4j binding from `libslf4j-java` (a dependency of the package): gives the servers a readable log. */
 export const SLF4J_SIMPLE_JAR = '/usr/share/java/slf4j-simple.jar';
+/**
+ * Netty jars of `libnetty-java` (a dependency of the package) that Netty's TLS handler needs but
+ * that the manifest of `zookeeper.jar` does not list (only netty-buffer, -common, -handler and
+ * -transport are there): without them a server with `serverCnxnFactory=...NettyServerCnxnFactory`
+ * or a client with `ClientCnxnSocketNetty` fails with NoClassDefFoundError.
+ */
+export const NETTY_EXTRA_JARS = ['/usr/share/java/netty-codec.jar', '/usr/share/java/netty-resolver.jar'];
+const CLASSPATH = [ZOOKEEPER_JAR, SLF4J_SIMPLE_JAR, ...NETTY_EXTRA_JARS].join(':');
 
 export const INSTALL_HINT =
   'Install the Debian zookeeper package (ZooKeeper 3.8 with a Java runtime): '
@@ -52,11 +67,39 @@ export interface GeneratedZooKeeperConfig {
   readonly podHostnames: string[];
   /** The pods' stable DNS names in ordinal order (`zk-0.zk-hs.default.svc.cluster.local`, ...). */
   readonly dnsNames: string[];
+  /** Files of the pod's Secret volumes by their absolute path in the pod (keystores, password files). @default none */
+  readonly podFiles?: { readonly [podPath: string]: string | Buffer };
+  /** Files of the ConfigMap the pod mounts at `ZOOCFGDIR`, by name (e.g. `jaas.conf.template`). @default none */
+  readonly configFiles?: { readonly [name: string]: string };
+  /** The JAAS snippet run after the myid snippet; it writes `$ZK_JAAS_FILE`. @default none (no SASL) */
+  readonly jaasScript?: string;
+  /** Environment the pod with this index gets from its Secrets (e.g. SASL passwords). @default none */
+  readonly secretEnv?: (podIndex: number) => { readonly [name: string]: string };
 }
 
 export interface StartEnsembleOptions {
   /** Loopback prefix such as `127.0.0.`; server i listens on prefix + (i + 1). @default a free 127.X.Y. chosen per run */
   readonly loopbackPrefix?: string;
+  /**
+   * The name a reverse lookup of 127.0.0.1 gives the servers. On one machine every connection
+   * between two servers comes from 127.0.0.1 (the kernel's source address for loopback); in a
+   * cluster it comes from the peer pod's IP, whose PTR record is the pod's stable DNS name
+   * (Kubernetes DNS specification, 2.4.3). A server with quorum TLS checks that the peer's
+   * certificate names the host the peer connects from, so the hosts file gives 127.0.0.1 a pod's
+   * DNS name (and `localhost` after it, for forward lookups).
+   * @default - `localhost`
+   */
+  readonly loopbackReverseName?: string;
+}
+
+/** How the ZooKeeper CLI connects. */
+export interface CliOptions {
+  /** `host:port` to connect to. @default the server's loopback address and plaintext client port */
+  readonly server?: string;
+  /** More JVM options: client TLS (`-Dzookeeper.client.secure=true`, ...) or JAAS settings. @default none */
+  readonly jvmOptions?: string[];
+  /** The CLI is killed after this time. @default 30 s */
+  readonly timeoutMs?: number;
 }
 
 export interface CommandResult {
@@ -80,12 +123,12 @@ export function checkPrerequisites(): Prerequisites {
   if (java.error || java.status !== 0) {
     throw new Error(`ZooKeeper ensemble test: no working \`java\` on PATH (${java.error?.message ?? java.stderr.trim()}). ${INSTALL_HINT}`);
   }
-  for (const jar of [ZOOKEEPER_JAR, SLF4J_SIMPLE_JAR]) {
+  for (const jar of [ZOOKEEPER_JAR, SLF4J_SIMPLE_JAR, ...NETTY_EXTRA_JARS]) {
     if (!fs.existsSync(jar)) {
       throw new Error(`ZooKeeper ensemble test: ${jar} is missing. ${INSTALL_HINT}`);
     }
   }
-  const version = spawnSync('java', [...CLIENT_JVM_OPTS, '-cp', ZOOKEEPER_JAR, 'org.apache.zookeeper.version.VersionInfoMain'], {
+  const version = spawnSync('java', [...CLIENT_JVM_OPTS, '-cp', CLASSPATH, 'org.apache.zookeeper.version.VersionInfoMain'], {
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -142,7 +185,12 @@ export function serverLines(cfg: Map<string, string>): ServerLine[] {
  * needed in a pod (a pod has its own volume and its own IP); they exist because all servers run
  * on one machine here.
  */
-export function oneMachineOverrides(cfg: Map<string, string>, dirs: { dataDir: string; dataLogDir: string }, ip: string): string[] {
+export function oneMachineOverrides(
+  cfg: Map<string, string>,
+  dirs: { dataDir: string; dataLogDir: string },
+  ip: string,
+  localCopy: (podPath: string) => string | undefined = () => undefined,
+): string[] {
   const lines = [
     '',
     '# ---- appended by test/zookeeper/harness.ts: one-machine overrides, not part of the generated configuration ----',
@@ -164,6 +212,14 @@ export function oneMachineOverrides(cfg: Map<string, string>, dirs: { dataDir: s
       '# each server binds the address its own server.N name resolves to instead.',
       'quorumListenOnAllIPs=false',
     );
+  }
+  if (cfg.has('secureClientPort')) {
+    lines.push('# Likewise for the secure client port.', `secureClientPortAddress=${ip}`);
+  }
+  const copies = [...cfg].filter(([, value]) => localCopy(value) !== undefined);
+  if (copies.length > 0) {
+    lines.push('# Files of the pod\'s Secret volumes: this server\'s copy of the same file.');
+    for (const [key, value] of copies) lines.push(`${key}=${localCopy(value)}`);
   }
   return lines;
 }
@@ -257,6 +313,27 @@ export class Ensemble {
     return path.join(this.serverDir(i), 'server.log');
   }
 
+  /** Where server i finds a file of its pod's Secret volumes (`<server>/root/<path in the pod>`). */
+  podFile(i: number, podPath: string): string {
+    return path.join(this.serverDir(i), 'root', podPath);
+  }
+
+  /** Server i's copy of the ConfigMap's files (its `ZOOCFGDIR`). */
+  confDir(i: number): string {
+    return path.join(this.serverDir(i), 'conf');
+  }
+
+  /** The JAAS file server i's JAAS snippet writes (its `ZK_JAAS_FILE`). */
+  jaasFile(i: number): string {
+    return path.join(this.serverDir(i), 'run', 'jaas.conf');
+  }
+
+  /** The secure client port of server i (`secureClientPort` of its zoo.cfg), or undefined. */
+  secureClientPort(i: number): number | undefined {
+    const port = this.cfgs[i].get('secureClientPort');
+    return port === undefined ? undefined : Number(port);
+  }
+
   /** The myid file server i's data directory holds (trimmed), or undefined. */
   myid(i: number): string | undefined {
     const file = path.join(this.dataDir(i), 'myid');
@@ -277,9 +354,10 @@ export class Ensemble {
   /**
    * Starts server i as pod i's container would: run the myid snippet, then start ZooKeeper with
    * the pod's zoo.cfg (plus the one-machine overrides). Keeps an existing data directory, so a
-   * stopped server restarts from its data.
+   * stopped server restarts from its data. `secretEnv` replaces what the pod gets from its Secrets
+   * (e.g. a wrong password).
    */
-  start(i: number): void {
+  start(i: number, secretEnv?: { readonly [name: string]: string }): void {
     if (this.isRunning(i)) throw new Error(`server ${i} is already running`);
     const g = this.generated;
     fs.mkdirSync(this.dataDir(i), { recursive: true });
@@ -290,18 +368,31 @@ export class Ensemble {
     fs.mkdirSync(bin, { recursive: true });
     fs.writeFileSync(path.join(bin, 'hostname'), `#!/bin/sh\necho '${g.podHostnames[i]}'\n`, { mode: 0o755 });
 
-    const myidRun = spawnSync('sh', ['-c', g.myidScript], {
-      cwd: this.serverDir(i),
-      encoding: 'utf8',
-      timeout: 10_000,
-      env: {
-        PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
-        HOSTNAME: g.podHostnames[i],
-        ZOO_DATA_DIR: this.dataDir(i),
-      },
-    });
-    if (myidRun.status !== 0) {
-      throw new Error(`myid snippet failed for pod ${g.podHostnames[i]} (status ${myidRun.status}): ${myidRun.stderr}${myidRun.error ?? ''}`);
+    // The pod's files: its Secret volumes and the ConfigMap it mounts at ZOOCFGDIR.
+    for (const [podPath, content] of Object.entries(g.podFiles ?? {})) {
+      fs.mkdirSync(path.dirname(this.podFile(i, podPath)), { recursive: true });
+      fs.writeFileSync(this.podFile(i, podPath), content, { mode: 0o600 });
+    }
+    fs.mkdirSync(this.confDir(i), { recursive: true });
+    for (const [name, content] of Object.entries(g.configFiles ?? {})) {
+      fs.writeFileSync(path.join(this.confDir(i), name), content);
+    }
+    fs.mkdirSync(path.dirname(this.jaasFile(i)), { recursive: true });
+
+    const snippetEnv = {
+      PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      HOSTNAME: g.podHostnames[i],
+      ZOO_DATA_DIR: this.dataDir(i),
+      ZOOCFGDIR: this.confDir(i),
+      ZK_JAAS_FILE: this.jaasFile(i),
+      ...(secretEnv ?? (g.secretEnv ? g.secretEnv(i) : {})),
+    };
+    const snippets: Array<[string, string]> = [['myid', g.myidScript], ...(g.jaasScript ? [['JAAS', g.jaasScript] as [string, string]] : [])];
+    for (const [what, snippet] of snippets) {
+      const run = spawnSync('sh', ['-c', snippet], { cwd: this.serverDir(i), encoding: 'utf8', timeout: 10_000, env: snippetEnv });
+      if (run.status !== 0) {
+        throw new Error(`${what} snippet failed for pod ${g.podHostnames[i]} (status ${run.status}): ${run.stderr}${run.error ?? ''}`);
+      }
     }
     const myid = this.myid(i);
     if (myid !== String(i + 1)) {
@@ -312,7 +403,9 @@ export class Ensemble {
     }
 
     const cfgText = g.zooCfg(i);
-    const overrides = oneMachineOverrides(this.cfgs[i], { dataDir: this.dataDir(i), dataLogDir: this.dataLogDir(i) }, this.ip(i));
+    const podFiles = g.podFiles ?? {};
+    const overrides = oneMachineOverrides(this.cfgs[i], { dataDir: this.dataDir(i), dataLogDir: this.dataLogDir(i) }, this.ip(i),
+      (value) => (Object.prototype.hasOwnProperty.call(podFiles, value) ? this.podFile(i, value) : undefined));
     fs.writeFileSync(this.configFile(i), `${cfgText.endsWith('\n') ? cfgText : `${cfgText}\n`}${overrides.join('\n')}\n`);
 
     const log = fs.openSync(this.logFile(i), 'a');
@@ -323,7 +416,8 @@ export class Ensemble {
       '-Dorg.slf4j.simpleLogger.defaultLogLevel=info',
       '-Dorg.slf4j.simpleLogger.showDateTime=true',
       '-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS',
-      '-cp', `${ZOOKEEPER_JAR}:${SLF4J_SIMPLE_JAR}`,
+      ...(g.jaasScript ? [`-Djava.security.auth.login.config=${this.jaasFile(i)}`] : []),
+      '-cp', CLASSPATH,
       'org.apache.zookeeper.server.quorum.QuorumPeerMain', this.configFile(i)],
     { cwd: this.serverDir(i), detached: true, stdio: ['pipe', log, log] });
     fs.closeSync(log);
@@ -445,15 +539,21 @@ export class Ensemble {
     return rows.join('\n');
   }
 
-  /** Runs the ZooKeeper CLI (`ZooKeeperMain`) against server i with the given command words. */
-  cli(i: number, args: string[], timeoutMs = 30_000): Promise<CommandResult> {
+  /**
+   * Runs the ZooKeeper CLI (`ZooKeeperMain`) against server i with the given command words: by
+   * default on its plaintext client port; `options.server` names another address (e.g. the pod's
+   * DNS name and the secure client port), `options.jvmOptions` adds client settings (TLS, JAAS).
+   */
+  cli(i: number, args: string[], options: CliOptions = {}): Promise<CommandResult> {
+    const timeoutMs = options.timeoutMs ?? 30_000;
     return new Promise((resolve, reject) => {
       const child = spawn('java', [...CLIENT_JVM_OPTS,
         `-Djdk.net.hosts.file=${this.hostsFile}`,
         '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
-        '-cp', `${ZOOKEEPER_JAR}:${SLF4J_SIMPLE_JAR}`,
+        ...(options.jvmOptions ?? []),
+        '-cp', CLASSPATH,
         'org.apache.zookeeper.ZooKeeperMain', '-waitforconnection', '-timeout', '10000',
-        '-server', `${this.ip(i)}:${this.clientPort(i)}`, ...args],
+        '-server', options.server ?? `${this.ip(i)}:${this.clientPort(i)}`, ...args],
       { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       const pgid = child.pid!;
       liveGroups.add(pgid);
@@ -477,16 +577,16 @@ export class Ensemble {
   }
 
   /** `create <path> <data>` through server i. */
-  async create(i: number, znode: string, data: string): Promise<void> {
-    const r = await this.cli(i, ['create', znode, data]);
+  async create(i: number, znode: string, data: string, options: CliOptions = {}): Promise<void> {
+    const r = await this.cli(i, ['create', znode, data], options);
     if (r.code !== 0 || !r.stderr.includes(`Created ${znode}`)) {
       throw new Error(`create ${znode} on server ${i} failed (exit ${r.code}):\n${r.stdout}${r.stderr}`);
     }
   }
 
   /** `get <path>` through server i; resolves with the node's data. */
-  async get(i: number, znode: string): Promise<string> {
-    const r = await this.cli(i, ['get', znode]);
+  async get(i: number, znode: string, options: CliOptions = {}): Promise<string> {
+    const r = await this.cli(i, ['get', znode], options);
     if (r.code !== 0) {
       throw new Error(`get ${znode} on server ${i} failed (exit ${r.code}):\n${r.stdout}${r.stderr}`);
     }
@@ -516,6 +616,7 @@ export async function startEnsemble(generated: GeneratedZooKeeperConfig, options
       throw new Error(`zoo.cfg of pod ${i} has no numeric clientPort`);
     }
     ports.add(Number(cfg.get('clientPort')));
+    if (cfg.has('secureClientPort')) ports.add(Number(cfg.get('secureClientPort')));
     const lines = serverLines(cfg);
     const expected = generated.dnsNames.map((d, k) => `server.${k + 1}=${d}`);
     const actual = lines.map((l) => `server.${l.id}=${l.host}`);
@@ -528,7 +629,8 @@ export async function startEnsemble(generated: GeneratedZooKeeperConfig, options
   const prefix = options.loopbackPrefix ?? await pickLoopbackPrefix(n, [...ports]);
   const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-ensemble-'));
   const hostsFile = path.join(baseDir, 'hosts');
-  fs.writeFileSync(hostsFile, ['127.0.0.1 localhost', ...generated.dnsNames.map((d, i) => `${prefix}${i + 1} ${d}`)].join('\n') + '\n');
+  const loopback = options.loopbackReverseName ? `127.0.0.1 ${options.loopbackReverseName} localhost` : '127.0.0.1 localhost';
+  fs.writeFileSync(hostsFile, [loopback, ...generated.dnsNames.map((d, i) => `${prefix}${i + 1} ${d}`)].join('\n') + '\n');
 
   const ensemble = new Ensemble(baseDir, generated, prefix, hostsFile);
   try {
