@@ -600,7 +600,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
     this.statefulSet = new StatefulSetObject(this, 'StatefulSet', {
       // The StatefulSet also carries the labels only its own selector has (a rack's).
       metadata: { ...statefulSetMetadata, labels: mergeLabels(statefulSetMetadata.labels, this.ownSelectorLabels) },
-      spec: Lazy.any({ produce: () => this.renderSpec() }),
+      spec: Lazy.any({ produce: () => withoutUndefined(this.renderSpec()) }),
     });
     if (props.gitOps !== undefined) {
       // At synthesis, every object of the app gets the preset's annotations for its kind.
@@ -1327,6 +1327,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
    * its spec), at the new size and with the keep annotations.
    */
   private createExpandedClaims(): void {
+    if (!this.volumeClaims.some(c => c.expandTo !== undefined)) return;
     const own = this.props.objectMetadata?.volumeClaims ?? {};
     const keep = this.props.gitOps?.keepAnnotations ?? keepAnnotationsOfEveryTool();
     this.volumeClaims.forEach(c => {
@@ -1688,4 +1689,20 @@ function checkChartMetadata(errors: ErrorScope, chart: Chart): void {
     }
   }
   checkLabels(errors, `labels of chart ${chart.node.path || chart.node.id}`, chart.labels);
+}
+
+/**
+ * The value without the keys whose value is undefined, deeply, in plain objects and arrays (class
+ * instances such as quantities are kept as they are). cdk8s resolves every key of a produced value
+ * one by one and drops the undefined ones afterwards; dropping them first keeps synthesis fast.
+ */
+function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutUndefined) as unknown as T;
+  if (value === null || typeof value !== 'object' || (value as object).constructor !== Object) return value;
+  const out: { [key: string]: unknown } = {};
+  for (const key of Object.keys(value as object)) {
+    const v = (value as { [key: string]: unknown })[key];
+    if (v !== undefined) out[key] = withoutUndefined(v);
+  }
+  return out as T;
 }
