@@ -128,14 +128,32 @@ function checkChart(chart: Chart, reg: Registry): string[] {
 function checkDuplicateObjects(chart: Chart): void {
   const seen = new Map<string, ApiObject>();
   const objects = chart.node.findAll().filter(c => ApiObject.isApiObject(c) && Chart.of(c) === chart) as ApiObject[];
+  const keyOf = (object: ApiObject): string | undefined => {
+    const name = object.metadata.name;
+    if (typeof name !== 'string') return undefined;
+    const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+    const namespace = CLUSTER_SCOPED.has(object.kind) ? '' : effectiveNamespace(object.metadata.namespace);
+    return `${group}/${object.kind}/${namespace}/${name}`;
+  };
+  const keys = new Set<string>();
+  let duplicates = false;
+  for (const object of objects) {
+    const key = keyOf(object);
+    if (key === undefined) continue;
+    if (keys.has(key)) {
+      duplicates = true;
+      break;
+    }
+    keys.add(key);
+  }
+  if (!duplicates) return;
   // StatefulSets first: two apps of one name are reported by their name, not by a Service named after it.
   objects.sort((a, b) => Number(b.kind === 'StatefulSet') - Number(a.kind === 'StatefulSet'));
   for (const object of objects) {
-    const name = object.metadata.name;
-    if (typeof name !== 'string') continue;
-    const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+    const key = keyOf(object);
+    if (key === undefined) continue;
+    const name = object.metadata.name!;
     const namespace = CLUSTER_SCOPED.has(object.kind) ? '' : effectiveNamespace(object.metadata.namespace);
-    const key = `${group}/${object.kind}/${namespace}/${name}`;
     const first = seen.get(key);
     if (first === undefined) {
       seen.set(key, object);
