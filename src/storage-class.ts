@@ -7,7 +7,7 @@ import { registerStorageClass } from './private/chart-checks';
 import { clusterScoped } from './private/cluster-scoped';
 import { checkGitOps, checkPresetConflicts, registerGitOps } from './private/gitops';
 import {
-  checkAnnotations, checkDnsSubdomain, checkEnumValue, checkLabels, checkMountOptions, checkReclaimPolicy, invalid, isValidQualifiedName,
+  checkAnnotations, checkDnsSubdomain, checkEnumValue, checkLabels, checkMountOptions, checkReclaimPolicy, invalid, isQualifiedName,
 } from './validation';
 
 /**
@@ -188,7 +188,7 @@ export class StorageClass extends Construct implements IStorageClass {
     this.storageClassName = props.name ?? id;
     checkDnsSubdomain(this, 'name', this.storageClassName);
     // validateProvisioner: a qualified name, checked in lowercase.
-    if (typeof props.provisioner !== 'string' || !isValidQualifiedName(props.provisioner.toLowerCase())) {
+    if (typeof props.provisioner !== 'string' || !isQualifiedName(props.provisioner.toLowerCase())) {
       throw invalid(this, 'provisioner', props.provisioner,
         'must be a provisioner name ([prefix/]name: letters, digits, \'-\', \'_\' and \'.\', at most 63 after the optional DNS prefix), '
         + `e.g. "ebs.csi.aws.com", or StorageClass.NO_PROVISIONER ("${StorageClass.NO_PROVISIONER}") for volumes created by hand`);

@@ -245,8 +245,9 @@ const ANNOTATIONS_MAX_BYTES = 256 * 1024;
  * Whether a string is a Kubernetes qualified name, `[prefix/]name`: the optional prefix a DNS
  * subdomain of at most 253 characters, the name at most 63 letters, digits, '-', '_' and '.',
  * starting and ending with a letter or digit (apimachinery's `IsQualifiedName`).
+ * @internal
  */
-function isQualifiedName(value: unknown): boolean {
+export function isQualifiedName(value: unknown): boolean {
   if (typeof value !== 'string') return false;
   const slash = value.indexOf('/');
   const prefix = slash >= 0 ? value.slice(0, slash) : undefined;
@@ -478,8 +479,10 @@ export function checkSubPath(scope: ErrorScope, field: string, value: string | u
 
 /** Options of `checkDuration`. @internal */
 export interface DurationRule {
-  /** The unit Kubernetes counts the field in. */
-  readonly unit: 'seconds' | 'milliseconds';
+  /** The unit the field is counted in. */
+  readonly unit: 'seconds' | 'milliseconds' | 'hours';
+  /** Who counts it in that unit, for the message. @default 'Kubernetes' */
+  readonly countedBy?: string;
   /** The smallest amount allowed, in that unit. */
   readonly min: number;
   /** Why the smallest amount, when it is not 0. */
@@ -499,9 +502,11 @@ export function checkDuration(scope: ErrorScope, field: string, value: Duration 
   if (!(value instanceof Duration)) {
     throw invalid(scope, field, value, `must be a Duration, e.g. ${rule.example}`);
   }
-  const amount = rule.unit === 'seconds' ? value.toSeconds({ integral: false }) : value.toMilliseconds({ integral: false });
+  const amount = rule.unit === 'seconds' ? value.toSeconds({ integral: false })
+    : rule.unit === 'hours' ? value.toHours({ integral: false }) : value.toMilliseconds({ integral: false });
   if (!Number.isFinite(amount) || !Number.isInteger(amount)) {
-    throw invalid(scope, field, value, `Kubernetes counts it in whole ${rule.unit}: give a whole number of ${rule.unit}, e.g. ${rule.example}`);
+    throw invalid(scope, field, value,
+      `${rule.countedBy ?? 'Kubernetes'} counts it in whole ${rule.unit}: give a whole number of ${rule.unit}, e.g. ${rule.example}`);
   }
   if (amount < rule.min) {
     throw invalid(scope, field, value, `must be at least ${rule.min} ${rule.unit}${rule.why ? `: ${rule.why}` : ''}, e.g. ${rule.example}`);
@@ -561,9 +566,4 @@ export function checkQualifiedName(scope: ErrorScope, field: string, value: stri
       "must be [prefix/]name: the name at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit; "
       + `the optional prefix a DNS subdomain, e.g. "${example}"`);
   }
-}
-
-/** Whether a string is a qualified name (`IsQualifiedName` of apimachinery). @internal */
-export function isValidQualifiedName(value: unknown): boolean {
-  return isQualifiedName(value);
 }

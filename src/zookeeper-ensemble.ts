@@ -14,7 +14,7 @@ import {
 } from './private/zookeeper-security';
 import { ContainerProbe, ProbeOptions } from './probe';
 import { StatefulApp } from './stateful-app';
-import { checkDnsLabel, checkInteger, firstDuplicate, invalid, reportChildErrorsAs } from './validation';
+import { checkDnsLabel, checkDuration, checkInteger, firstDuplicate, invalid, reportChildErrorsAs } from './validation';
 import { Spreading, StatefulWorkloadOptions } from './workload-options';
 import { ZooKeeperSaslOptions } from './zookeeper-sasl';
 import { ZooKeeperPlaintextClientPort, ZooKeeperTls, ZooKeeperTlsSource } from './zookeeper-tls';
@@ -885,26 +885,14 @@ export class ZooKeeperEnsemble extends Construct implements INetworkPeer {
   }
 }
 
+/** A ZooKeeper time in whole milliseconds. */
 function wholeMillis(scope: Construct, field: string, d: Duration): number {
-  if (!(d instanceof Duration)) {
-    throw invalid(scope, field, d, 'must be a Duration of whole milliseconds, e.g. Duration.seconds(2)');
-  }
-  const ms = d.toMilliseconds({ integral: false });
-  if (!Number.isInteger(ms)) {
-    throw invalid(scope, field, d.toHumanString(), 'must be a whole number of milliseconds');
-  }
-  return ms;
+  return checkDuration(scope, field, d, { unit: 'milliseconds', min: 0, countedBy: 'ZooKeeper', example: 'Duration.seconds(2)' })!;
 }
 
+/** A ZooKeeper time in whole hours. */
 function wholeHours(scope: Construct, field: string, d: Duration): number {
-  if (!(d instanceof Duration)) {
-    throw invalid(scope, field, d, 'must be a Duration of whole hours, e.g. Duration.hours(12)');
-  }
-  const hours = d.toHours({ integral: false });
-  if (!Number.isInteger(hours)) {
-    throw invalid(scope, field, d.toHumanString(), 'must be a whole number of hours (ZooKeeper counts it in hours), e.g. Duration.hours(12)');
-  }
-  return hours;
+  return checkDuration(scope, field, d, { unit: 'hours', min: 0, countedBy: 'ZooKeeper', example: 'Duration.hours(12)' })!;
 }
 
 interface ZooCfgValues {

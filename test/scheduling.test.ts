@@ -173,7 +173,7 @@ describe('scheduling refusals', () => {
     ['tolerationSeconds without NoExecute', { tolerations: [{ key: 'k', value: 'v', effect: TaintEffect.NO_SCHEDULE, tolerationSeconds: Duration.seconds(30) }] },
       /invalid tolerations\[0\]\.tolerationSeconds "30s": only a toleration of effect TaintEffect\.NO_EXECUTE/],
     ['tolerationSeconds of part of a second', { tolerations: [{ key: 'k', value: 'v', effect: TaintEffect.NO_EXECUTE, tolerationSeconds: Duration.millis(1500) }] },
-      /invalid tolerations\[0\]\.tolerationSeconds "1.5s": must be a Duration of whole seconds/],
+      /invalid tolerations\[0\]\.tolerationSeconds "1 second 500 millis": Kubernetes counts it in whole seconds: give a whole number of seconds/],
     ['a node selector key that is not a label key', { nodeSelector: { '-disk': 'ssd' } },
       /invalid nodeSelector key "-disk": must be a label key/],
     ['a node selector value that is not a label value', { nodeSelector: { disk: 'ssd/nvme' } },

@@ -725,8 +725,8 @@ describe('ZooKeeperEnsemble fails at synth time on bad input', () => {
   });
 
   test('fails on times that ZooKeeper cannot express', () => {
-    fails({ tickTime: Duration.millis(1.5) }, /invalid tickTime "1.5 millis": must be a whole number of milliseconds/);
-    fails({ purgeInterval: Duration.minutes(90) }, /invalid purgeInterval "1 hour 30 minutes": must be a whole number of hours/);
+    fails({ tickTime: Duration.millis(1.5) }, /invalid tickTime "1.5 millis": ZooKeeper counts it in whole milliseconds: give a whole number of milliseconds/);
+    fails({ purgeInterval: Duration.minutes(90) }, /invalid purgeInterval "1 hour 30 minutes": ZooKeeper counts it in whole hours: give a whole number of hours/);
   });
 
   test('fails on limits of zero ticks', () => {

@@ -6,7 +6,7 @@ import { ContainerProbe, LifecycleHook, ProbeAction, ProbeOptions } from '../pro
 import {
   checkAbsolutePath, checkConfigMapKey, checkDnsLabel, checkDnsSubdomain, checkDuration, checkEnumValue, checkEnvVarName, checkId,
   checkImage, checkInteger, checkPortName, checkSize, checkSubPath, ErrorScope, firstDuplicate, invalid, isIpAddress,
-  isValidQualifiedName,
+  isQualifiedName,
 } from '../validation';
 
 // Checks and renders the containers of a StatefulApp. Not part of the public API.
@@ -226,7 +226,7 @@ export function checkEnvValue(scope: ErrorScope, field: string, v: kplus.EnvValu
     const subscript = typeof path === 'string' ? /^(metadata\.labels|metadata\.annotations)\['(.*)'\]$/.exec(path) : null;
     if (subscript) {
       const key = subscript[1] === 'metadata.annotations' ? subscript[2].toLowerCase() : subscript[2];
-      if (!isValidQualifiedName(key)) {
+      if (!isQualifiedName(key)) {
         throw invalid(scope, `${field} field path`, path,
           `the ${subscript[1] === 'metadata.labels' ? 'label' : 'annotation'} key must be a qualified name ([prefix/]name), e.g. "app.kubernetes.io/name"`);
       }

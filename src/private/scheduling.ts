@@ -5,7 +5,7 @@ import {
   TolerationOperator, TopologySpread, WhenUnsatisfiable,
 } from '../scheduling';
 import {
-  checkDnsSubdomain, checkEnumValue, checkInteger, checkLabelKey, checkLabelValue, ErrorScope, invalid,
+  checkDnsSubdomain, checkDuration, checkEnumValue, checkInteger, checkLabelKey, checkLabelValue, ErrorScope, invalid,
 } from '../validation';
 import { StatefulWorkloadOptions } from '../workload-options';
 
@@ -74,11 +74,7 @@ function checkToleration(errors: ErrorScope, field: string, t: Toleration): void
       throw invalid(errors, `${field}.tolerationSeconds`, durationText(t.tolerationSeconds),
         'only a toleration of effect TaintEffect.NO_EXECUTE can limit how long the pod stays; set effect: TaintEffect.NO_EXECUTE');
     }
-    const seconds = t.tolerationSeconds instanceof Duration ? t.tolerationSeconds.toSeconds({ integral: false }) : NaN;
-    if (!Number.isInteger(seconds) || seconds < 0) {
-      throw invalid(errors, `${field}.tolerationSeconds`, durationText(t.tolerationSeconds),
-        'must be a Duration of whole seconds, 0 or more, e.g. Duration.minutes(5)');
-    }
+    checkDuration(errors, `${field}.tolerationSeconds`, t.tolerationSeconds, { unit: 'seconds', min: 0, example: 'Duration.minutes(5)' });
   }
 }
 
