@@ -1,24 +1,15 @@
 import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { PodVolume, PodVolumeKind, StatefulApp, StatefulAppProps } from '../src';
+import { PodVolume, PodVolumeKind, StatefulApp } from '../src';
 import { HARDENED_CONTAINER_SECURITY_CONTEXT } from './util/hardening';
-import { findObject as find, freshChart, synthObjects, synthValidated as synth, toYaml } from './util/synth';
+import { DB_IMAGE, dbApp, findObject as find, freshChart, synthObjects, synthValidated as synth, toYaml } from './util/synth';
 
 // What can be added to a StatefulApp after construction (env, sidecars, init containers, volumes
 // and mounts, pod annotations, generated configuration files), rendered at synthesis, and the
 // checks that can only run once everything has been added.
 
-const IMAGE = 'registry.example.com/db:1.0';
-
-function build(extra: Partial<StatefulAppProps> = {}): { chart: Chart; app: StatefulApp } {
-  const chart = freshChart();
-  const app = new StatefulApp(chart, 'db', {
-    container: { image: IMAGE, ports: [{ number: 5432, name: 'sql' }] },
-    volumeClaims: [{ name: 'data', size: Size.gibibytes(10), mountPath: '/var/lib/db' }],
-    ...extra,
-  });
-  return { chart, app };
-}
+const IMAGE = DB_IMAGE;
+const build = dbApp;
 
 /** The pod spec of the app's StatefulSet, from schema-validated objects. */
 function podSpec(chart: Chart): any {

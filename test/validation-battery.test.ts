@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
   CassandraRing, CassandraRingProps, ContainerProbe, DisruptionBudget, HostPathVolumeSet, HostPathVolumeSetProps, LifecycleHook,
-  LinuxCapability, NfsVolumeSet, Scrape, NfsVolumeSetProps, PodVolume, Spreading, StatefulApp, StatefulAppProps, StaticVolumeSet, StorageClass,
+  NfsVolumeSet, Scrape, NfsVolumeSetProps, PodVolume, Spreading, StatefulApp, StatefulAppProps, StaticVolumeSet, StorageClass,
   StorageClassProps, TaintEffect, TopologySpread, VolumePaths, WhenUnsatisfiable, ZooKeeperEnsemble, ZooKeeperEnsembleProps, ZooKeeperImage,
 } from '../src';
 import { freshChart, synthValidated } from './util/synth';

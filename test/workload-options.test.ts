@@ -1,25 +1,15 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  DisruptionBudget, DisruptionBudgetKind, StatefulApp, StatefulAppProps, UpdateStrategy, UpdateStrategyType,
+  DisruptionBudget, DisruptionBudgetKind, StatefulAppProps, UpdateStrategy, UpdateStrategyType,
 } from '../src';
-import { findObject as find, freshChart, synthValidated as synth } from './util/synth';
+import { dbApp, findObject as find, synthValidated as synth } from './util/synth';
 import { mergeResources } from '../src/private/shared-options';
 
 // The choice classes of the shared workload options (DisruptionBudget, UpdateStrategy), the quorum
 // check of a StatefulApp's budget, and resources merged field by field, as a StatefulApp renders them.
 
-const IMAGE = 'registry.example.com/db:1.0';
-
-function build(extra: Partial<StatefulAppProps> = {}) {
-  const chart = freshChart();
-  const app = new StatefulApp(chart, 'db', {
-    container: { image: IMAGE, ports: [{ number: 5432, name: 'sql' }] },
-    volumeClaims: [{ name: 'data', size: Size.gibibytes(10), mountPath: '/var/lib/db' }],
-    ...extra,
-  });
-  return { chart, app };
-}
+const build = dbApp;
 
 const budgets = (objects: any[]) => objects.filter(o => o.kind === 'PodDisruptionBudget');
 

@@ -72,6 +72,11 @@ export interface StatefulSetChange extends ObjectChange {
   readonly scale: ScaleChange | null;
 }
 
+/** A change of an object with nothing found yet: the fields given replace the empty ones. */
+export function emptyChange(kind: string, namespace: string, name: string, status: ChangeStatus): ObjectChange {
+  return { kind, namespace, name, status, refusals: [], other: [], findings: [], recreate: null, message: null };
+}
+
 export interface Diff {
   /** The files of the deployed manifests. */
   readonly againstFiles: string[];

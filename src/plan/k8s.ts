@@ -2,6 +2,7 @@
  * Small helpers to read plain Kubernetes objects (as parsed from YAML) safely:
  * typed accessors, label selectors, quantities and int-or-percent values.
  */
+import { labelsMatch } from '../private/identity';
 
 /** A parsed YAML mapping. */
 export type Obj = Record<string, unknown>;
@@ -139,7 +140,7 @@ export function selectorMatches(selector: LabelSelector, labels: Record<string, 
 
 /** Whether a plain map selector (Service spec.selector) matches the labels. */
 export function mapSelectorMatches(selector: Record<string, string>, labels: Record<string, string>): boolean {
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+  return labelsMatch(selector, labels);
 }
 
 /** `app=zk,tier in (a,b)` */

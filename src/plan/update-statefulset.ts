@@ -9,7 +9,7 @@
  * selector, serviceName, podManagementPolicy, volumeClaimTemplates and revisionHistoryLimit (and
  * any other field) cannot change.
  */
-import { ChangeStatus, Finding, REFUSED, Refusal, ScaleChange, StatefulSetChange, TemplateChange } from './changes';
+import { ChangeStatus, emptyChange, Finding, REFUSED, Refusal, ScaleChange, StatefulSetChange, TemplateChange } from './changes';
 import { arr, canonical, formatSelector, int, isObj, listing, Obj, obj, parseQuantity, plural, readSelector, sameQuantity, str, strMap } from './k8s';
 import { listSome, MAX_PODS } from './limits';
 import { LoadedObject } from './load';
@@ -106,20 +106,7 @@ function rollByHand(s: Shape, why: string): string {
 }
 
 function change(s: Shape, status: ChangeStatus, fields: Partial<StatefulSetChange>): StatefulSetChange {
-  return {
-    kind: 'StatefulSet',
-    namespace: s.namespace,
-    name: s.name,
-    status,
-    refusals: [],
-    other: [],
-    findings: [],
-    recreate: null,
-    message: null,
-    template: null,
-    scale: null,
-    ...fields,
-  };
+  return { ...emptyChange('StatefulSet', s.namespace, s.name, status), template: null, scale: null, ...fields };
 }
 
 export function statefulSetAdded(n: LoadedObject): StatefulSetChange {

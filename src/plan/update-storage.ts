@@ -3,7 +3,7 @@
  * the API server's update rules (Kubernetes 1.27 to 1.31). The library generates StorageClasses and
  * PersistentVolumes itself, so their changes reach clusters.
  */
-import { ChangeStatus, Finding, ObjectChange, Refusal, REFUSED } from './changes';
+import { ChangeStatus, emptyChange, Finding, ObjectChange, Refusal, REFUSED } from './changes';
 import { canonical, isObj, Obj, obj, parseQuantity, str, strMap } from './k8s';
 import { LoadedObject } from './load';
 import {
@@ -22,18 +22,7 @@ const BETA_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
 /** An ObjectChange of `kind` with the given fields. */
 export function objectChange(kind: string, o: LoadedObject, status: ChangeStatus, fields: Partial<ObjectChange> = {}): ObjectChange {
   const clusterScoped = kind === 'PersistentVolume' || kind === 'StorageClass';
-  return {
-    kind,
-    namespace: clusterScoped ? '' : namespaceOf(o),
-    name: o.name,
-    status,
-    refusals: [],
-    other: [],
-    findings: [],
-    recreate: null,
-    message: null,
-    ...fields,
-  };
+  return { ...emptyChange(kind, clusterScoped ? '' : namespaceOf(o), o.name, status), ...fields };
 }
 
 /** The paths that differ between two normalized values, prefixed, except those under `ignored` fields. */

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { NodeSelectorOperator, NodeSelectorTerm, TopologySpread, WhenUnsatisfiable } from '../scheduling';
 import { ErrorScope, FieldScope, invalid } from '../validation';
 import { Spreading, StatefulWorkloadOptions } from '../workload-options';
-import { effectiveNamespace, podName } from './identity';
+import { effectiveNamespace, labelsMatch, podName } from './identity';
 
 // Checks across the constructs of one chart, run once per chart at synthesis (a node validation of
 // the chart): objects of one kind, namespace and name made twice; apps whose selectors overlap;
@@ -168,10 +168,6 @@ function checkDuplicateObjects(chart: Chart): void {
   }
 }
 
-function selects(selector: { [key: string]: string }, labels: { [key: string]: string }): boolean {
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
-}
-
 /** The construct a user created for an app: its pattern for the app of a pattern, else the app. */
 function workloadOf(entry: AppEntry, construct: IConstruct): IConstruct {
   return entry.errors instanceof FieldScope ? entry.errors.owner : construct;
@@ -204,8 +200,8 @@ function checkOverlappingSelectors(reg: Registry): void {
     for (const i of [...candidates].sort((x, y) => x - y)) {
       const a = reg.apps[i];
       if (workloadOf(a.entry, a.construct) === workloadOf(b.entry, b.construct)) continue;
-      const aSelectsB = selects(a.entry.selectorLabels, podLabels[j]);
-      const bSelectsA = selects(b.entry.selectorLabels, podLabels[i]);
+      const aSelectsB = labelsMatch(a.entry.selectorLabels, podLabels[j]);
+      const bSelectsA = labelsMatch(b.entry.selectorLabels, podLabels[i]);
       if (!aSelectsB && !bSelectsA) continue;
       const how = bSelectsA
         ? `match the pods of ${pathOf(a.entry.errors)} too (its pods carry ${JSON.stringify(pick(podLabels[i], b.entry.selectorLabels))})`

@@ -41,6 +41,14 @@ export function mergeLabels(...maps: Array<{ [key: string]: string } | undefined
   return merged;
 }
 
+/**
+ * Whether a map selector (`matchLabels`, a Service's `selector`) selects pods with these labels:
+ * every selector label is among them, with the same value.
+ */
+export function labelsMatch(selector: { [key: string]: string }, labels: { [key: string]: string }): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
 /** The namespace an object lands in: its own, else Kubernetes' default. */
 export function effectiveNamespace(namespace: string | undefined | null): string {
   return namespace !== undefined && namespace !== null && namespace !== '' ? namespace : DEFAULT_NAMESPACE;

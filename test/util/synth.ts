@@ -1,12 +1,30 @@
 /**
  * Synthesis helpers for tests.
  */
-import { Chart, ChartProps, Testing, Yaml } from 'cdk8s';
+import { Chart, ChartProps, Size, Testing, Yaml } from 'cdk8s';
 import { validateManifests } from './schema';
+import { StatefulApp, StatefulAppProps } from '../../src';
 
 /** A new, empty chart (id `test`) in its own `Testing.app()`. */
 export function freshChart(props?: ChartProps): Chart {
   return new Chart(Testing.app(), 'test', props);
+}
+
+/** The image of the test app `db`. */
+export const DB_IMAGE = 'registry.example.com/db:1.0';
+
+/**
+ * A StatefulApp `db` in a fresh chart: one container port 5432 (`sql`) and a 10Gi claim `data`
+ * mounted at /var/lib/db, with `extra` props on top.
+ */
+export function dbApp(extra: Partial<StatefulAppProps> = {}): { chart: Chart; app: StatefulApp } {
+  const chart = freshChart();
+  const app = new StatefulApp(chart, 'db', {
+    container: { image: DB_IMAGE, ports: [{ number: 5432, name: 'sql' }] },
+    volumeClaims: [{ name: 'data', size: Size.gibibytes(10), mountPath: '/var/lib/db' }],
+    ...extra,
+  });
+  return { chart, app };
 }
 
 /**
