@@ -10,7 +10,7 @@ import { ClientAccessOptions, INetworkPeer, NetworkPeer, NetworkPolicyOptions, P
 import { ObjectMetadataOptions, WorkloadMetadataOptions } from './object-metadata';
 import { AppMonitoring, resolveMetrics, ResolvedMetrics, SCRAPE_ANNOTATIONS } from './private/app-monitoring';
 import { registerApp } from './private/chart-checks';
-import { createDisruptionBudget } from './private/disruption-budget';
+import { createDisruptionBudget, CreatedBudget } from './private/disruption-budget';
 import {
   checkGitOps, checkPresetConflicts, describeGitOps, effectiveGitOps, gitOpsOf, keepAnnotationsOfEveryTool, registerGitOps,
 } from './private/gitops';
@@ -397,7 +397,6 @@ export class StatefulApp extends Construct implements INetworkPeer {
   private configMapObject?: ApiObject;
   private readonly metrics?: ResolvedMetrics;
   private readonly monitoring?: AppMonitoring;
-  private budgetAllows?: number;
   private policy?: AppNetworkPolicy;
   private clientServicePorts: kplus.ServicePort[] = [];
 
@@ -607,8 +606,9 @@ export class StatefulApp extends Construct implements INetworkPeer {
       registerGitOps(this, props.gitOps, errors, 'gitOps');
     }
 
-    this.disruptionBudget = this.createBudget();
-    this.disruptionTolerance = this.budgetAllows;
+    const budget = this.createBudget();
+    this.disruptionBudget = budget?.object;
+    this.disruptionTolerance = budget?.allows;
 
     // scrape configuration and alerts
     if (this.metrics) {
@@ -1596,16 +1596,14 @@ export class StatefulApp extends Construct implements INetworkPeer {
   // ---------------------------------------------------------------------------------------------
   // Disruption budget
 
-  private createBudget(): ApiObject | undefined {
-    const created = createDisruptionBudget(this, 'DisruptionBudget', this.errors, this.props.disruptionBudget, {
+  private createBudget(): CreatedBudget | undefined {
+    return createDisruptionBudget(this, 'DisruptionBudget', this.errors, this.props.disruptionBudget, {
       replicas: this.replicas,
       quorum: this.props.quorum ?? false,
       defaultName: `${this.name}-pdb`,
       metadata: pdbName => this.metadata(pdbName, 'disruptionBudget'),
       selector: this.selectorLabels,
     });
-    this.budgetAllows = created?.allows;
-    return created?.object;
   }
 }
 
