@@ -3,7 +3,7 @@ import { ApiObject, Chart, Duration, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ContainerProps, PodVolume, PodVolumeKind, SidecarProps, VolumeMountOptions } from './container';
+import { ClaimMount, ContainerProps, PodVolume, PodVolumeKind, SidecarProps, VolumeMountOptions } from './container';
 import { GitOps } from './gitops';
 import { AlertRule, ScrapeKind } from './monitoring';
 import { ClientAccessOptions, INetworkPeer, NetworkPeer, NetworkPolicyOptions, PortRole } from './network-policy';
@@ -21,7 +21,7 @@ import { workloadKindOf } from './private/monitoring';
 import { AppNetworkPolicy, AppPort, AppService, checkNetworkAccess, checkPortRoles } from './private/network-policy';
 import {
   checkContainer, checkEnvValue, checkResources, checkRootUser, ContainerState, containerVolumeName, DEFAULT_RESOURCES,
-  ownVolumes, renderContainer, sizeBytes, sizeQuantity,
+  mountPaths, ownVolumes, renderContainer, sizeBytes, sizeQuantity,
 } from './private/render-container';
 import {
   checkScheduling, renderNodeAffinity, renderTolerations, renderTopologySpread,
@@ -293,6 +293,9 @@ class StatefulSetObject extends k8s.KubeStatefulSet {
   }
 }
 
+/** The update strategy of an app that gives none. */
+const DEFAULT_UPDATE_STRATEGY = UpdateStrategy.rollingUpdate();
+
 /** The pod annotation that holds the checksum of the files added with `addConfigFile`. */
 const CONFIG_CHECKSUM = 'checksum/config';
 
@@ -415,8 +418,9 @@ export class StatefulApp extends Construct implements INetworkPeer {
     if (props.namespace !== undefined) {
       checkDnsLabel(errors, 'namespace', props.namespace);
     }
-    checkChartMetadata(errors, Chart.of(this));
-    this.namespace = effectiveNamespace(props.namespace ?? Chart.of(this).namespace);
+    const chart = Chart.of(this);
+    checkChartMetadata(errors, chart);
+    this.namespace = effectiveNamespace(props.namespace ?? chart.namespace);
     this.clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
     checkDnsSubdomain(errors, 'clusterDomain', this.clusterDomain);
     this.replicas = props.replicas ?? 1;
@@ -432,16 +436,16 @@ export class StatefulApp extends Construct implements INetworkPeer {
     checkAnnotations(errors, 'podAnnotations', props.podAnnotations);
     checkAnnotations(errors, 'annotations', props.annotations);
     this.checkObjectMetadata(props.objectMetadata);
-    for (const part of METADATA_PARTS) {
+    for (const part of props.objectMetadata !== undefined && props.annotations !== undefined ? METADATA_PARTS : []) {
       // Each object carries the app's annotations and its own: together within the API server's limit.
       const own = props.objectMetadata?.[part]?.annotations;
-      if (own !== undefined && props.annotations !== undefined) {
+      if (own !== undefined) {
         checkAnnotations(errors, `objectMetadata.${part}.annotations`, mergeLabels(props.annotations, own));
       }
     }
     this.labels = mergeLabels(props.labels, this.selectorLabels);
     this.ownSelectorLabels = { ...props.statefulSetSelectorLabels };
-    for (const [key, value] of Object.entries(this.ownSelectorLabels)) {
+    for (const [key, value] of props.statefulSetSelectorLabels !== undefined ? Object.entries(this.ownSelectorLabels) : []) {
       checkLabelKey(errors, 'statefulSetSelectorLabels key', key);
       checkLabelValue(errors, `statefulSetSelectorLabels[${JSON.stringify(key)}]`, value);
       if (key in this.selectorLabels) {
@@ -463,25 +467,30 @@ export class StatefulApp extends Construct implements INetworkPeer {
     checkRemovedOptions(errors, props);
     checkScheduling(errors, props);
     this.checkPodSecurity(props.podSecurity);
-    checkDuration(errors, 'terminationGracePeriod', props.terminationGracePeriod, {
-      unit: 'seconds',
-      min: 1,
-      // https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#limitations
-      why: 'a grace period of 0 kills pods without waiting, which the StatefulSet documentation calls unsafe: a replacement may start '
-        + 'while the old pod still writes to the volume',
-      example: 'Duration.seconds(30)',
-    });
-    checkDuration(errors, 'minReady', props.minReady, { unit: 'seconds', min: 0, example: 'Duration.seconds(10)' });
+    if (props.terminationGracePeriod !== undefined) {
+      checkDuration(errors, 'terminationGracePeriod', props.terminationGracePeriod, {
+        unit: 'seconds',
+        min: 1,
+        // https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#limitations
+        why: 'a grace period of 0 kills pods without waiting, which the StatefulSet documentation calls unsafe: a replacement may start '
+          + 'while the old pod still writes to the volume',
+        example: 'Duration.seconds(30)',
+      });
+    }
+    if (props.minReady !== undefined) {
+      checkDuration(errors, 'minReady', props.minReady, { unit: 'seconds', min: 0, example: 'Duration.seconds(10)' });
+    }
     if (props.spreadAcrossNodes !== undefined) {
       checkEnumValue(errors, 'spreadAcrossNodes', props.spreadAcrossNodes, Spreading, 'Spreading');
     }
     if (props.podManagementPolicy !== undefined) {
       checkEnumValue(errors, 'podManagementPolicy', props.podManagementPolicy, kplus.PodManagementPolicy, 'PodManagementPolicy');
     }
-    for (const [field, value] of [
-      ['claimRetentionWhenScaled', props.claimRetentionWhenScaled], ['claimRetentionWhenDeleted', props.claimRetentionWhenDeleted],
-    ] as const) {
-      if (value !== undefined) checkEnumValue(errors, field, value, ClaimRetention, 'ClaimRetention');
+    if (props.claimRetentionWhenScaled !== undefined) {
+      checkEnumValue(errors, 'claimRetentionWhenScaled', props.claimRetentionWhenScaled, ClaimRetention, 'ClaimRetention');
+    }
+    if (props.claimRetentionWhenDeleted !== undefined) {
+      checkEnumValue(errors, 'claimRetentionWhenDeleted', props.claimRetentionWhenDeleted, ClaimRetention, 'ClaimRetention');
     }
     this.serviceAccountName = props.serviceAccountName ?? (props.createServiceAccount ? name : undefined);
     if (this.serviceAccountName !== undefined) {
@@ -494,8 +503,14 @@ export class StatefulApp extends Construct implements INetworkPeer {
     this.gitOps = props.gitOps;
     this.checkGitOpsConflicts();
     this.resources = mergeResources(props.resources, DEFAULT_RESOURCES)!;
-    checkResources(errors, 'resources', this.resources);
+    // The defaults alone are valid; given resources are checked merged with them.
+    if (props.resources !== undefined) checkResources(errors, 'resources', this.resources);
     this.containerName = props.containerName ?? name;
+    const claimMounts: ClaimMount[] = [];
+    for (const c of this.volumeClaims) {
+      if (c.mountPath !== undefined) claimMounts.push({ claim: c.name, path: c.mountPath });
+    }
+    claimMounts.push(...(props.container.claimMounts ?? []));
     this.main = {
       field: 'container',
       name: this.containerName,
@@ -503,10 +518,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
       resources: this.resources,
       security: props.containerSecurity ?? {},
       env: [...(props.container.env ?? [])],
-      claimMounts: [
-        ...this.volumeClaims.filter(c => c.mountPath !== undefined).map(c => ({ claim: c.name, path: c.mountPath! })),
-        ...(props.container.claimMounts ?? []),
-      ],
+      claimMounts,
       extraMounts: [],
       defaultProbes: props.defaultProbes ?? true,
     };
@@ -521,8 +533,8 @@ export class StatefulApp extends Construct implements INetworkPeer {
     // metrics: the port is on the pods and the headless Service
     this.metrics = resolveMetrics(errors, props.metrics, [this.main, ...this.sidecars]);
     this.metricsPort = this.metrics?.port;
-    for (const key of SCRAPE_ANNOTATIONS) {
-      if (this.metrics?.scrape.kind === ScrapeKind.ANNOTATIONS && props.podAnnotations?.[key] !== undefined) {
+    for (const key of this.metrics?.scrape.kind === ScrapeKind.ANNOTATIONS ? SCRAPE_ANNOTATIONS : []) {
+      if (props.podAnnotations?.[key] !== undefined) {
         throw invalid(errors, 'podAnnotations', key, 'is set by metrics.scrape (Scrape.annotations()); remove it from podAnnotations');
       }
     }
@@ -582,7 +594,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
     }
 
     // the StatefulSet, rendered at synthesis
-    this.checkUpdateStrategy(props.updateStrategy);
+    if (props.updateStrategy !== undefined) this.checkUpdateStrategy(props.updateStrategy);
     if (props.revisionHistoryLimit !== undefined) {
       checkInteger(errors, 'revisionHistoryLimit', props.revisionHistoryLimit, 0);
     }
@@ -629,13 +641,13 @@ export class StatefulApp extends Construct implements INetworkPeer {
     }
 
     // the NetworkPolicy: asked for, or implied by ports only the app's own pods may reach
-    checkPortRoles(errors, props.portRoles);
+    if (props.portRoles !== undefined) checkPortRoles(errors, props.portRoles);
     if (this.metrics && props.portRoles?.[this.metrics.portName] !== undefined) {
       throw invalid(errors, `portRoles[${JSON.stringify(this.metrics.portName)}]`, props.portRoles[this.metrics.portName],
         'is the metrics port: who may reach it is networkPolicy.monitoring; leave it out of portRoles');
     }
     const policyOptions = props.networkPolicy !== undefined ? checkNetworkAccess(errors, props.networkPolicy)
-      : Object.values(props.portRoles ?? {}).includes(PortRole.PEER) ? {} : undefined;
+      : props.portRoles !== undefined && Object.values(props.portRoles).includes(PortRole.PEER) ? {} : undefined;
     if (policyOptions?.monitoring !== undefined && policyOptions.monitoring.length > 0 && !this.metrics) {
       const n = policyOptions.monitoring.length;
       throw invalid(errors, 'networkPolicy.monitoring', `${n} source${n === 1 ? '' : 's'}`,
@@ -645,14 +657,14 @@ export class StatefulApp extends Construct implements INetworkPeer {
       this.policy = this.createNetworkPolicy(policyOptions);
     }
     this.node.addValidation({ validate: () => this.validateLate() });
-    registerApp(this, {
+    registerApp(this, chart, {
       errors,
       props,
       name,
       namespace: this.namespace,
       selectorLabels: this.selectorLabels,
       podLabels: () => this.podLabels(),
-      objects: [
+      objects: () => [
         [this.statefulSet, 'name'],
         ...(this.headlessService ? [[this.headlessService, 'serviceName'] as [ApiObject, string]] : []),
         ...(this.clientService ? [[this.clientService, 'clientService.name'] as [ApiObject, string]] : []),
@@ -660,6 +672,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
         ...(this.disruptionBudget ? [[this.disruptionBudget, 'disruptionBudget.name'] as [ApiObject, string]] : []),
         ...this.expandedClaims.map(c => [c, 'volumeClaims'] as [ApiObject, string]),
         ...(this.policy ? [[this.policy.object, 'networkPolicy.name'] as [ApiObject, string]] : []),
+        ...(this.configMapObject ? [[this.configMapObject, 'configMapName'] as [ApiObject, string]] : []),
       ],
     });
   }
@@ -998,9 +1011,9 @@ export class StatefulApp extends Construct implements INetworkPeer {
       check('volumeClaims', 'PersistentVolumeClaim', 'the claims');
     }
     // Claims declared by expandTo always carry keep annotations.
-    const keep = preset?.keepAnnotations ?? keepAnnotationsOfEveryTool();
     const expanded = this.volumeClaims.findIndex(c => c.expandTo !== undefined);
     if (expanded >= 0) {
+      const keep = preset?.keepAnnotations ?? keepAnnotationsOfEveryTool();
       const given = this.givenAnnotations('volumeClaims');
       for (const [key, value] of Object.entries(keep)) {
         if (given[key] !== undefined && given[key].value !== value) {
@@ -1015,8 +1028,8 @@ export class StatefulApp extends Construct implements INetworkPeer {
   /** Renders a container; the paths of its Block claims become device paths (`volumeDevices`). */
   private renderWithDevices(state: ContainerState): k8s.Container {
     const rendered = renderContainer(state);
+    if (!this.volumeClaims.some(c => c.volumeMode === kplus.PersistentVolumeMode.BLOCK)) return rendered;
     const block = new Set(this.volumeClaims.filter(c => c.volumeMode === kplus.PersistentVolumeMode.BLOCK).map(c => c.name));
-    if (block.size === 0) return rendered;
     const mounts = (rendered.volumeMounts ?? []).filter(m => !block.has(m.name));
     const devices = (rendered.volumeMounts ?? []).filter(m => block.has(m.name)).map(m => ({ name: m.name, devicePath: m.mountPath }));
     return {
@@ -1163,14 +1176,15 @@ export class StatefulApp extends Construct implements INetworkPeer {
   /** What can only be checked once everything has been added: runs at synthesis. */
   private validateLate(): string[] {
     const all = [this.main, ...this.sidecars, ...this.initContainers];
-    const portNames = new Set([this.main, ...this.sidecars].flatMap(c => (c.props.ports ?? []).map(p => p.name)));
-    const unknownRole = Object.keys(this.props.portRoles ?? {}).find(n => !portNames.has(n));
-    if (unknownRole !== undefined) {
-      throw invalid(this.errors, 'portRoles', unknownRole,
-        `is not the name of a port of the main container or a sidecar (ports: ${[...portNames].filter(n => n !== undefined).join(', ') || 'none named'})`);
+    if (this.props.portRoles !== undefined) {
+      const portNames = new Set([this.main, ...this.sidecars].flatMap(c => (c.props.ports ?? []).map(p => p.name)));
+      const unknownRole = Object.keys(this.props.portRoles).find(n => !portNames.has(n));
+      if (unknownRole !== undefined) {
+        throw invalid(this.errors, 'portRoles', unknownRole,
+          `is not the name of a port of the main container or a sidecar (ports: ${[...portNames].filter(n => n !== undefined).join(', ') || 'none named'})`);
+      }
     }
-    const mounted = new Set(all.flatMap(c => c.claimMounts.map(m => m.claim)));
-    const unmounted = this.volumeClaims.find(c => !mounted.has(c.name));
+    const unmounted = this.volumeClaims.find(v => !all.some(c => c.claimMounts.some(m => m.claim === v.name)));
     if (unmounted !== undefined) {
       throw invalid(this.errors, 'volumeClaims', unmounted.name,
         'claim is mounted nowhere: give it a mountPath, mount it with a container\'s claimMounts, or call mountVolume');
@@ -1183,7 +1197,8 @@ export class StatefulApp extends Construct implements INetworkPeer {
           'is the annotation addConfigFile sets to the checksum of the configuration files (so a change rolls the pods); use another key');
       }
     }
-    for (const c of all) {
+    const hasBlock = this.volumeClaims.some(v => v.volumeMode === kplus.PersistentVolumeMode.BLOCK);
+    for (const c of hasBlock ? all : []) {
       for (const m of c.claimMounts) {
         const claim = this.volumeClaims.find(v => v.name === m.claim);
         if (claim?.volumeMode === kplus.PersistentVolumeMode.BLOCK && (m.subPath !== undefined || m.readOnly !== undefined)) {
@@ -1206,6 +1221,8 @@ export class StatefulApp extends Construct implements INetworkPeer {
       }
     }
     for (const c of all) {
+      // Which mounts collide is worked out (with the field of each) only for a container whose paths repeat.
+      if (firstDuplicate(mountPaths(c).map(normalizePath)) === undefined) continue;
       const seen = new Map<string, { field: string; volume: string }>();
       for (const { mount, field } of this.describedMounts(c)) {
         const p = normalizePath(mount.mountPath);
@@ -1443,12 +1460,10 @@ export class StatefulApp extends Construct implements INetworkPeer {
   }
 
   private renderVolumes(): k8s.Volume[] {
-    const all = [this.main, ...this.sidecars, ...this.initContainers];
-    return [
-      ...all.flatMap(c => ownVolumes(c).volumes),
-      ...this.configVolumes(),
-      ...this.extraVolumes.map(renderPodVolume),
-    ];
+    const volumes: k8s.Volume[] = [];
+    for (const c of [this.main, ...this.sidecars, ...this.initContainers]) volumes.push(...ownVolumes(c).volumes);
+    volumes.push(...this.configVolumes(), ...this.extraVolumes.map(renderPodVolume));
+    return volumes;
   }
 
   private renderPodAnnotations(): { [key: string]: string } | undefined {
@@ -1473,7 +1488,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
     const nodeSpread = props.spreadAcrossNodes ?? (this.replicas > 1 ? Spreading.PREFERRED : Spreading.NONE);
     const nodeAffinity = renderNodeAffinity(props.requiredNodeAffinity, props.preferredNodeAffinity);
     const hostTerm = { labelSelector: { matchExpressions: selectorExpressions }, topologyKey: 'kubernetes.io/hostname' };
-    const strategy = props.updateStrategy ?? UpdateStrategy.rollingUpdate();
+    const strategy = props.updateStrategy ?? DEFAULT_UPDATE_STRATEGY;
     const volumes = this.renderVolumes();
     return {
       serviceName: this.serviceName,
@@ -1669,6 +1684,7 @@ function renderServicePorts(ports: kplus.ServicePort[]): k8s.ServicePort[] {
 
 /** A path with `//`, `/./` and a trailing '/' removed, to compare mount paths. */
 function normalizePath(path: string): string {
+  if (path.startsWith('/') && !path.includes('//') && !path.includes('/./') && !path.endsWith('/') && !path.endsWith('/.')) return path;
   return `/${path.split('/').filter(p => p !== '' && p !== '.').join('/')}`;
 }
 

@@ -23,8 +23,8 @@ export interface AppEntry {
   readonly selectorLabels: { [key: string]: string };
   /** Labels of the pods (read at synthesis). */
   readonly podLabels: () => { [key: string]: string };
-  /** The app's objects, each with the field that names it. */
-  readonly objects: Array<[ApiObject, string]>;
+  /** The app's objects, each with the field that names it (read only to report a duplicate). */
+  readonly objects: () => Array<[ApiObject, string]>;
 }
 
 /** What a static volume set tells the chart checks. */
@@ -56,8 +56,6 @@ interface Registry {
 
 const registries = new WeakMap<Chart, Registry>();
 const appEntries = new WeakMap<IConstruct, AppEntry>();
-/** The construct (by error scope) and field that named each registered object. */
-const objectOwners = new WeakMap<ApiObject, { errors: ErrorScope; field: string }>();
 
 /** Kinds that are not namespaced: their names are unique in the whole cluster. */
 const CLUSTER_SCOPED = new Set([
@@ -66,8 +64,7 @@ const CLUSTER_SCOPED = new Set([
   'MutatingWebhookConfiguration', 'IngressClass', 'RuntimeClass', 'APIService',
 ]);
 
-function registry(construct: IConstruct): Registry {
-  const chart = Chart.of(construct);
+function registry(construct: IConstruct, chart: Chart = Chart.of(construct)): Registry {
   let found = registries.get(chart);
   if (!found) {
     const created: Registry = { apps: [], volumeSets: [], storageClasses: [] };
@@ -78,27 +75,20 @@ function registry(construct: IConstruct): Registry {
   return found;
 }
 
-function own(objects: Array<[ApiObject, string]>, errors: ErrorScope): void {
-  for (const [object, field] of objects) objectOwners.set(object, { errors, field });
-}
-
-/** Registers a StatefulApp. */
-export function registerApp(construct: IConstruct, entry: AppEntry): void {
-  registry(construct).apps.push({ construct, entry });
+/** Registers a StatefulApp of the chart `chart` (its `Chart.of`). */
+export function registerApp(construct: IConstruct, chart: Chart, entry: AppEntry): void {
+  registry(construct, chart).apps.push({ construct, entry });
   appEntries.set(construct, entry);
-  own(entry.objects, entry.errors);
 }
 
 /** Registers a static volume set. */
 export function registerVolumeSet(construct: IConstruct, entry: VolumeSetEntry): void {
   registry(construct).volumeSets.push({ construct, entry });
-  own(entry.objects, entry.errors);
 }
 
 /** Registers a StorageClass. */
 export function registerStorageClass(construct: IConstruct, entry: StorageClassEntry): void {
   registry(construct).storageClasses.push({ construct, entry });
-  own(entry.objects, entry.errors);
 }
 
 /** The path of the construct the user created (a pattern's, for its inner app). */
@@ -107,12 +97,36 @@ function pathOf(errors: ErrorScope): string {
   return typeof errors === 'string' ? errors : errors.node.path;
 }
 
-function ownerOf(object: ApiObject): { errors: ErrorScope; field: string } {
-  return objectOwners.get(object) ?? { errors: object, field: 'metadata.name' };
+/** The registered construct (by error scope) and field that named an object; looked up only to report a duplicate. */
+function ownerOf(reg: Registry, object: ApiObject): { errors: ErrorScope; field: string } {
+  const entries = [
+    ...reg.apps.map(a => ({ errors: a.entry.errors, objects: a.entry.objects() })),
+    ...reg.volumeSets.map(v => v.entry),
+    ...reg.storageClasses.map(c => c.entry),
+  ];
+  for (const entry of entries) {
+    const found = entry.objects.find(([o]) => o === object);
+    if (found !== undefined) return { errors: entry.errors, field: found[1] };
+  }
+  return { errors: object, field: 'metadata.name' };
+}
+
+/** The ApiObjects of a chart, without those of the charts nested in it (which are checked on their own). */
+function objectsOf(chart: Chart): ApiObject[] {
+  const objects: ApiObject[] = [];
+  const visit = (scope: IConstruct) => {
+    for (const child of scope.node.children) {
+      if (Chart.isChart(child)) continue;
+      if (ApiObject.isApiObject(child)) objects.push(child);
+      visit(child);
+    }
+  };
+  visit(chart);
+  return objects;
 }
 
 function checkChart(chart: Chart, reg: Registry): string[] {
-  checkDuplicateObjects(chart);
+  checkDuplicateObjects(chart, reg);
   checkOverlappingSelectors(reg);
   checkVolumeSets(reg);
   const defaults = reg.storageClasses.filter(s => s.entry.isDefault);
@@ -125,9 +139,9 @@ function checkChart(chart: Chart, reg: Registry): string[] {
 }
 
 /** Two objects of one kind, namespace and name: applying the manifest keeps only the last. */
-function checkDuplicateObjects(chart: Chart): void {
+function checkDuplicateObjects(chart: Chart, reg: Registry): void {
   const seen = new Map<string, ApiObject>();
-  const objects = chart.node.findAll().filter(c => ApiObject.isApiObject(c) && Chart.of(c) === chart) as ApiObject[];
+  const objects = objectsOf(chart);
   const keyOf = (object: ApiObject): string | undefined => {
     const name = object.metadata.name;
     if (typeof name !== 'string') return undefined;
@@ -159,8 +173,8 @@ function checkDuplicateObjects(chart: Chart): void {
       seen.set(key, object);
       continue;
     }
-    const a = ownerOf(first);
-    const b = ownerOf(object);
+    const a = ownerOf(reg, first);
+    const b = ownerOf(reg, object);
     const what = namespace === '' ? `${object.kind} "${name}"` : `${object.kind} "${name}" in namespace ${namespace}`;
     throw invalid(b.errors, b.field, name,
       `${what} is also made by ${pathOf(a.errors)} (its ${a.field}); two objects of one kind, namespace and name overwrite each other `

@@ -63,6 +63,8 @@ export function checkGitOps(errors: ErrorScope, field: string, preset: GitOps | 
 }
 
 const presets = new WeakMap<IConstruct, GitOps>();
+/** Whether any construct was ever given a preset (a WeakMap cannot tell): if not, no scope needs looking up. */
+let anyPreset = false;
 
 /** The preset given to this construct itself, if any. */
 export function gitOpsOf(construct: IConstruct): GitOps | undefined {
@@ -71,6 +73,7 @@ export function gitOpsOf(construct: IConstruct): GitOps | undefined {
 
 /** The preset that applies to a construct: its own, else that of the nearest scope that has one. */
 export function effectiveGitOps(construct: IConstruct): GitOps | undefined {
+  if (!anyPreset) return undefined;
   const scopes = construct.node.scopes;
   for (let i = scopes.length - 1; i >= 0; i--) {
     const preset = presets.get(scopes[i]);
@@ -86,6 +89,7 @@ export function effectiveGitOps(construct: IConstruct): GitOps | undefined {
  */
 export function registerGitOps(owner: IConstruct, preset: GitOps, errors: ErrorScope, field: string): void {
   presets.set(owner, preset);
+  anyPreset = true;
   owner.node.addValidation({
     validate: () => {
       applyGitOps(owner, preset, errors, field);
