@@ -21,7 +21,7 @@ import { workloadKindOf } from './private/monitoring';
 import { AppNetworkPolicy, AppPort, AppService, checkNetworkAccess, checkPortRoles } from './private/network-policy';
 import {
   checkContainer, checkEnvValue, checkResources, checkRootUser, ContainerState, containerVolumeName, DEFAULT_RESOURCES,
-  mountPaths, ownVolumes, renderContainer, sizeBytes, sizeQuantity,
+  defined, mountPaths, ownVolumes, renderContainer, sizeBytes, sizeQuantity,
 } from './private/render-container';
 import {
   checkScheduling, renderNodeAffinity, renderTolerations, renderTopologySpread,
@@ -422,20 +422,23 @@ export class StatefulApp extends Construct implements INetworkPeer {
     checkChartMetadata(errors, chart);
     this.namespace = effectiveNamespace(props.namespace ?? chart.namespace);
     this.clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
-    checkDnsSubdomain(errors, 'clusterDomain', this.clusterDomain);
+    if (props.clusterDomain !== undefined) checkDnsSubdomain(errors, 'clusterDomain', this.clusterDomain);
     this.replicas = props.replicas ?? 1;
-    checkInteger(errors, 'replicas', this.replicas, 0);
+    if (props.replicas !== undefined) checkInteger(errors, 'replicas', this.replicas, 0);
     this.startOrdinal = props.startOrdinal ?? 0;
-    checkInteger(errors, 'startOrdinal', this.startOrdinal, 0);
+    if (props.startOrdinal !== undefined) checkInteger(errors, 'startOrdinal', this.startOrdinal, 0);
+    // The default selector label's value is the name, a DNS label, which is a valid label value.
     this.selectorLabels = { ...(props.selectorLabels ?? defaultSelectorLabels(name)) };
-    if (Object.keys(this.selectorLabels).length === 0) {
-      throw invalid(errors, 'selectorLabels', this.selectorLabels, 'must hold at least one label, or the selectors would match every pod');
+    if (props.selectorLabels !== undefined) {
+      if (Object.keys(this.selectorLabels).length === 0) {
+        throw invalid(errors, 'selectorLabels', this.selectorLabels, 'must hold at least one label, or the selectors would match every pod');
+      }
+      checkLabels(errors, 'selectorLabels', this.selectorLabels);
     }
-    checkLabels(errors, 'selectorLabels', this.selectorLabels);
-    this.checkLabelsKeepSelector('labels', props.labels);
-    checkAnnotations(errors, 'podAnnotations', props.podAnnotations);
-    checkAnnotations(errors, 'annotations', props.annotations);
-    this.checkObjectMetadata(props.objectMetadata);
+    if (props.labels !== undefined) this.checkLabelsKeepSelector('labels', props.labels);
+    if (props.podAnnotations !== undefined) checkAnnotations(errors, 'podAnnotations', props.podAnnotations);
+    if (props.annotations !== undefined) checkAnnotations(errors, 'annotations', props.annotations);
+    if (props.objectMetadata !== undefined) this.checkObjectMetadata(props.objectMetadata);
     for (const part of props.objectMetadata !== undefined && props.annotations !== undefined ? METADATA_PARTS : []) {
       // Each object carries the app's annotations and its own: together within the API server's limit.
       const own = props.objectMetadata?.[part]?.annotations;
@@ -460,13 +463,14 @@ export class StatefulApp extends Construct implements INetworkPeer {
       startOrdinal: this.startOrdinal,
       replicas: this.replicas,
     });
+    // The default, `<name>-config`, is a DNS subdomain as the name is a DNS label of at most 52 characters.
     this.configMapName = props.configMapName ?? `${name}-config`;
-    checkDnsSubdomain(errors, 'configMapName', this.configMapName);
+    if (props.configMapName !== undefined) checkDnsSubdomain(errors, 'configMapName', this.configMapName);
 
     // scheduling, the pod and the service account
     checkRemovedOptions(errors, props);
     checkScheduling(errors, props);
-    this.checkPodSecurity(props.podSecurity);
+    if (props.podSecurity !== undefined) this.checkPodSecurity(props.podSecurity);
     if (props.terminationGracePeriod !== undefined) {
       checkDuration(errors, 'terminationGracePeriod', props.terminationGracePeriod, {
         unit: 'seconds',
@@ -547,12 +551,12 @@ export class StatefulApp extends Construct implements INetworkPeer {
     this.servicePorts = this.withMetricsPort(this.servicePorts);
     this.headlessService = props.createHeadlessService === false ? undefined : new k8s.KubeService(this, 'HeadlessService', {
       metadata: this.metadata(this.serviceName, 'headlessService'),
-      spec: {
+      spec: defined({
         clusterIp: 'None',
         ports: renderServicePorts(this.servicePorts),
         selector: this.selectorLabels,
         publishNotReadyAddresses: props.publishNotReadyAddresses,
-      },
+      }),
     });
     if (props.clientService) {
       const cs = props.clientService;
@@ -611,7 +615,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
     this.statefulSet = new StatefulSetObject(this, 'StatefulSet', {
       // The StatefulSet also carries the labels only its own selector has (a rack's).
       metadata: { ...statefulSetMetadata, labels: mergeLabels(statefulSetMetadata.labels, this.ownSelectorLabels) },
-      spec: Lazy.any({ produce: () => withoutUndefined(this.renderSpec()) }),
+      spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
     if (props.gitOps !== undefined) {
       // At synthesis, every object of the app gets the preset's annotations for its kind.
@@ -1222,7 +1226,8 @@ export class StatefulApp extends Construct implements INetworkPeer {
     }
     for (const c of all) {
       // Which mounts collide is worked out (with the field of each) only for a container whose paths repeat.
-      if (firstDuplicate(mountPaths(c).map(normalizePath)) === undefined) continue;
+      const paths = mountPaths(c);
+      if (paths.length < 2 || firstDuplicate(paths.map(normalizePath)) === undefined) continue;
       const seen = new Map<string, { field: string; volume: string }>();
       for (const { mount, field } of this.describedMounts(c)) {
         const p = normalizePath(mount.mountPath);
@@ -1251,6 +1256,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
     // AccumulateUniqueHostPorts: two containers of the pod cannot take one host port.
     const hostPorts = new Map<string, string>();
     for (const c of [this.main, ...this.sidecars]) {
+      if (!(c.props.ports ?? []).some(p => p.hostPort !== undefined)) continue;
       (c.props.ports ?? []).forEach((p, i) => {
         if (p.hostPort === undefined) return;
         const key = `${p.protocol ?? 'TCP'}/${p.hostIp ?? ''}/${p.hostPort}`;
@@ -1265,6 +1271,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
     // A resource read by an environment variable must be of a container of the pod.
     const names = all.map(c => c.name);
     for (const c of all) {
+      if (c.env.length === 0) continue;
       c.env.forEach(e => {
         const from = e.value?.valueFrom as { resourceFieldRef?: { containerName?: string } } | undefined;
         const container: unknown = from?.resourceFieldRef?.containerName;
@@ -1274,7 +1281,8 @@ export class StatefulApp extends Construct implements INetworkPeer {
         }
       });
     }
-    checkAnnotations(this.errors, 'podAnnotations', this.renderPodAnnotations());
+    const podAnnotations = this.renderPodAnnotations();
+    if (podAnnotations !== undefined) checkAnnotations(this.errors, 'podAnnotations', podAnnotations);
     if (this.configFiles.length > 0) {
       // ValidateConfigMap: the data of a ConfigMap may hold at most 1 MiB.
       const bytes = this.configFiles.reduce((n, f) => n + Buffer.byteLength(f.key) + Buffer.byteLength(f.content), 0);
@@ -1369,12 +1377,12 @@ export class StatefulApp extends Construct implements INetworkPeer {
 
   /** The spec of a claim template, as the API server stores it (volumeMode filled in). */
   private claimSpec(c: VolumeClaimProps): k8s.PersistentVolumeClaimSpec {
-    return {
+    return defined({
       accessModes: claimAccessModes(c).map(m => `${m}`),
       storageClassName: c.storageClass?.storageClassName,
       volumeMode: c.volumeMode ?? kplus.PersistentVolumeMode.FILE_SYSTEM,
       resources: { requests: { storage: sizeQuantity(c.size) } },
-    };
+    });
   }
 
   /** Labels of the pods (and the StatefulSet): the app's labels and its own selector labels. */
@@ -1431,13 +1439,14 @@ export class StatefulApp extends Construct implements INetworkPeer {
   }
 
   private volumeNames(): string[] {
-    const all = [this.main, ...this.sidecars, ...this.initContainers];
-    return [
-      ...this.volumeClaims.map(c => c.name),
-      ...all.flatMap(c => ownVolumes(c).volumes.map(v => v.name)),
-      ...this.extraVolumes.map(v => v.name),
-      ...this.configVolumes().map(v => v.name),
-    ];
+    const names = this.volumeClaims.map(c => c.name);
+    for (const c of [this.main, ...this.sidecars, ...this.initContainers]) {
+      if (c.props.writableDirectories === undefined && c.props.configMapMounts === undefined) continue;
+      for (const v of ownVolumes(c).volumes) names.push(v.name);
+    }
+    for (const v of this.extraVolumes) names.push(v.name);
+    for (const v of this.configVolumes()) names.push(v.name);
+    return names;
   }
 
   private configVolumes(): k8s.Volume[] {
@@ -1453,7 +1462,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
         const items = directories.length > 1
           ? this.configFiles.filter(f => f.directory === dir).map(f => ({ key: f.key, path: f.key }))
           : undefined;
-        volumes.push({ name: volumeName, configMap: { name: this.configMapName, items } });
+        volumes.push({ name: volumeName, configMap: defined({ name: this.configMapName, items }) });
       }
     }
     return volumes;
@@ -1467,6 +1476,10 @@ export class StatefulApp extends Construct implements INetworkPeer {
   }
 
   private renderPodAnnotations(): { [key: string]: string } | undefined {
+    if (this.props.podAnnotations === undefined && this.monitoring === undefined && this.configFiles.length === 0
+      && Object.keys(this.extraPodAnnotations).length === 0) {
+      return undefined;
+    }
     const annotations: { [key: string]: string } = {
       ...this.props.podAnnotations, ...this.extraPodAnnotations, ...this.monitoring?.podAnnotations(),
     };
@@ -1490,19 +1503,20 @@ export class StatefulApp extends Construct implements INetworkPeer {
     const hostTerm = { labelSelector: { matchExpressions: selectorExpressions }, topologyKey: 'kubernetes.io/hostname' };
     const strategy = props.updateStrategy ?? DEFAULT_UPDATE_STRATEGY;
     const volumes = this.renderVolumes();
-    return {
+    // Only the keys that are set (see `defined`).
+    return defined({
       serviceName: this.serviceName,
       replicas: this.replicas,
       ordinals: this.startOrdinal !== 0 ? { start: this.startOrdinal } : undefined,
       selector: { matchLabels: { ...this.selectorLabels, ...this.ownSelectorLabels } },
       podManagementPolicy: props.podManagementPolicy ?? kplus.PodManagementPolicy.ORDERED_READY,
-      updateStrategy: strategy.type === UpdateStrategyType.ON_DELETE ? { type: UpdateStrategyType.ON_DELETE } : {
+      updateStrategy: strategy.type === UpdateStrategyType.ON_DELETE ? { type: UpdateStrategyType.ON_DELETE } : defined({
         type: UpdateStrategyType.ROLLING_UPDATE,
-        rollingUpdate: strategy.partition !== undefined || strategy.maxUnavailable !== undefined ? {
+        rollingUpdate: strategy.partition !== undefined || strategy.maxUnavailable !== undefined ? defined({
           partition: strategy.partition,
           maxUnavailable: strategy.maxUnavailable !== undefined ? k8s.IntOrString.fromNumber(strategy.maxUnavailable) : undefined,
-        } : undefined,
-      },
+        }) : undefined,
+      }),
       minReadySeconds: props.minReady?.toSeconds(),
       revisionHistoryLimit: props.revisionHistoryLimit,
       persistentVolumeClaimRetentionPolicy: {
@@ -1510,12 +1524,12 @@ export class StatefulApp extends Construct implements INetworkPeer {
         whenScaled: props.claimRetentionWhenScaled ?? ClaimRetention.RETAIN,
       },
       template: {
-        metadata: { labels: this.podLabels(), annotations: this.renderPodAnnotations() },
-        spec: {
+        metadata: defined({ labels: this.podLabels(), annotations: this.renderPodAnnotations() }),
+        spec: defined({
           serviceAccountName: this.serviceAccountName,
           automountServiceAccountToken: props.automountServiceAccountToken ?? false,
           terminationGracePeriodSeconds: props.terminationGracePeriod?.toSeconds(),
-          securityContext: {
+          securityContext: defined({
             runAsNonRoot: podSc.ensureNonRoot ?? true,
             runAsUser: podSc.user,
             runAsGroup: podSc.group,
@@ -1523,28 +1537,28 @@ export class StatefulApp extends Construct implements INetworkPeer {
             fsGroupChangePolicy: podSc.fsGroupChangePolicy,
             sysctls: podSc.sysctls?.map(s => ({ name: s.name, value: s.value })),
             seccompProfile: { type: 'RuntimeDefault' },
-          },
+          }),
           priorityClassName: props.priorityClassName,
           nodeSelector: props.nodeSelector && Object.keys(props.nodeSelector).length > 0 ? { ...props.nodeSelector } : undefined,
           tolerations: renderTolerations(props.tolerations),
-          affinity: nodeSpread === Spreading.NONE && nodeAffinity === undefined ? undefined : {
+          affinity: nodeSpread === Spreading.NONE && nodeAffinity === undefined ? undefined : defined({
             nodeAffinity,
             podAntiAffinity: nodeSpread === Spreading.NONE ? undefined : nodeSpread === Spreading.REQUIRED
               ? { requiredDuringSchedulingIgnoredDuringExecution: [hostTerm] }
               : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: hostTerm }] },
-          },
+          }),
           topologySpreadConstraints: renderTopologySpread(props.topologySpread, this.selectorLabels),
           initContainers: this.initContainers.length > 0 ? this.initContainers.map(c => this.renderWithDevices(c)) : undefined,
           containers: [this.main, ...this.sidecars].map(c => this.renderWithDevices(c)),
           volumes: volumes.length > 0 ? volumes : undefined,
-        },
+        }),
       },
       // apiVersion and kind of each template are added by StatefulSetObject.
       volumeClaimTemplates: this.volumeClaims.length > 0 ? this.volumeClaims.map(c => ({
-        metadata: { name: c.name, ...this.claimTemplateMetadata() },
+        metadata: defined({ name: c.name, ...this.claimTemplateMetadata() }),
         spec: this.claimSpec(c),
       })) : undefined,
-    };
+    });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1673,7 +1687,7 @@ function renderPodVolume(v: PodVolume): k8s.Volume {
 }
 
 function renderServicePorts(ports: kplus.ServicePort[]): k8s.ServicePort[] {
-  return ports.map(p => ({
+  return ports.map(p => defined({
     name: p.name,
     port: p.port,
     targetPort: p.targetPort !== undefined ? k8s.IntOrString.fromNumber(p.targetPort) : undefined,
@@ -1692,7 +1706,11 @@ function normalizePath(path: string): string {
  * Checks the namespace and labels a chart gives the app's objects: the chart's namespace is the
  * app's when it names none, and the chart's labels are on every object.
  */
+/** Charts whose namespace and labels were found valid (neither can change after the chart is made). */
+const checkedCharts = new WeakSet<Chart>();
+
 function checkChartMetadata(errors: ErrorScope, chart: Chart): void {
+  if (checkedCharts.has(chart)) return;
   if (chart.namespace !== undefined) {
     try {
       checkDnsLabel(errors, 'namespace', chart.namespace);
@@ -1703,20 +1721,6 @@ function checkChartMetadata(errors: ErrorScope, chart: Chart): void {
     }
   }
   checkLabels(errors, `labels of chart ${chart.node.path || chart.node.id}`, chart.labels);
+  checkedCharts.add(chart);
 }
 
-/**
- * The value without the keys whose value is undefined, deeply, in plain objects and arrays (class
- * instances such as quantities are kept as they are). cdk8s resolves every key of a produced value
- * one by one and drops the undefined ones afterwards; dropping them first keeps synthesis fast.
- */
-function withoutUndefined<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(withoutUndefined) as unknown as T;
-  if (value === null || typeof value !== 'object' || (value as object).constructor !== Object) return value;
-  const out: { [key: string]: unknown } = {};
-  for (const key of Object.keys(value as object)) {
-    const v = (value as { [key: string]: unknown })[key];
-    if (v !== undefined) out[key] = withoutUndefined(v);
-  }
-  return out as T;
-}

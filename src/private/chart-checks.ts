@@ -145,9 +145,8 @@ function checkDuplicateObjects(chart: Chart, reg: Registry): void {
   const keyOf = (object: ApiObject): string | undefined => {
     const name = object.metadata.name;
     if (typeof name !== 'string') return undefined;
-    const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
     const namespace = CLUSTER_SCOPED.has(object.kind) ? '' : effectiveNamespace(object.metadata.namespace);
-    return `${group}/${object.kind}/${namespace}/${name}`;
+    return `${object.apiGroup}/${object.kind}/${namespace}/${name}`;
   };
   const keys = new Set<string>();
   let duplicates = false;

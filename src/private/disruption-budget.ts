@@ -39,17 +39,12 @@ export function createDisruptionBudget(
   const quorum = target.quorum;
   const tolerance = quorum ? toleratedFailures(n) : Math.max(n - 1, 0);
   let budget = given;
-  const noTolerance = () => n <= 1
-    ? 'a single member has no fault tolerance: any budget either lets a drain stop it or blocks every drain; '
-      + 'give DisruptionBudget.none(), or run 3 members'
-    : `${n} members tolerate no failure (a quorum is ${quorumOf(n)}): any budget either lets a drain break the quorum `
-      + 'or blocks every drain; run an odd number of members, or give DisruptionBudget.none() for this resize step';
   if (budget === undefined) {
     if (n <= 1) return undefined;
     if (tolerance === 0) {
-      throw invalid(errors, 'disruptionBudget', '(default: maxUnavailable 1)', noTolerance());
+      throw invalid(errors, 'disruptionBudget', '(default: maxUnavailable 1)', noTolerance(n));
     }
-    budget = DisruptionBudget.maxUnavailable(1);
+    budget = DEFAULT_BUDGET;
   }
   if (!(budget instanceof DisruptionBudget)) {
     throw invalid(errors, 'disruptionBudget', budget,
@@ -57,7 +52,7 @@ export function createDisruptionBudget(
   }
   if (budget.kind === DisruptionBudgetKind.NONE) return undefined;
   if (quorum && tolerance === 0) {
-    throw invalid(errors, 'disruptionBudget', describeBudget(budget), noTolerance());
+    throw invalid(errors, 'disruptionBudget', describeBudget(budget), noTolerance(n));
   }
   const count = budget.count!;
   if (budget.kind === DisruptionBudgetKind.MAX_UNAVAILABLE) {
@@ -99,16 +94,25 @@ export function createDisruptionBudget(
   const pdbName = budget.name ?? target.defaultName;
   checkDnsSubdomain(errors, 'disruptionBudget.name', pdbName);
   const max = budget.kind === DisruptionBudgetKind.MAX_UNAVAILABLE;
-  const object = new k8s.KubePodDisruptionBudget(scope, id, {
-    metadata: target.metadata(pdbName),
-    spec: {
-      selector: { matchLabels: target.selector },
-      minAvailable: max ? undefined : k8s.IntOrString.fromNumber(count),
-      maxUnavailable: max ? k8s.IntOrString.fromNumber(count) : undefined,
-      unhealthyPodEvictionPolicy: budget.unhealthyPodEvictionPolicy,
-    },
-  });
+  // Only the fields that are set, so that synthesis has fewer keys to walk.
+  const spec: { -readonly [K in keyof k8s.PodDisruptionBudgetSpec]: k8s.PodDisruptionBudgetSpec[K] } = { selector: { matchLabels: target.selector } };
+  if (max) spec.maxUnavailable = k8s.IntOrString.fromNumber(count);
+  else spec.minAvailable = k8s.IntOrString.fromNumber(count);
+  if (budget.unhealthyPodEvictionPolicy !== undefined) spec.unhealthyPodEvictionPolicy = budget.unhealthyPodEvictionPolicy;
+  const object = new k8s.KubePodDisruptionBudget(scope, id, { metadata: target.metadata(pdbName), spec });
   return { object, allows: max ? count : n - count };
+}
+
+/** The budget of more than one pod when none is given. */
+const DEFAULT_BUDGET = DisruptionBudget.maxUnavailable(1);
+
+/** Why a budget cannot guard `n` members that tolerate no failure. */
+function noTolerance(n: number): string {
+  return n <= 1
+    ? 'a single member has no fault tolerance: any budget either lets a drain stop it or blocks every drain; '
+      + 'give DisruptionBudget.none(), or run 3 members'
+    : `${n} members tolerate no failure (a quorum is ${quorumOf(n)}): any budget either lets a drain break the quorum `
+      + 'or blocks every drain; run an odd number of members, or give DisruptionBudget.none() for this resize step';
 }
 
 /** A created PodDisruptionBudget and how many pods it lets voluntary disruptions take down at once. */

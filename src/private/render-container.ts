@@ -73,8 +73,8 @@ export function checkContainer(scope: ErrorScope, state: ContainerState, claimNa
   if (props.imagePullPolicy !== undefined) {
     checkEnumValue(scope, `${field}.imagePullPolicy`, props.imagePullPolicy, kplus.ImagePullPolicy, 'ImagePullPolicy');
   }
-  checkStrings(scope, `${field}.command`, props.command);
-  checkStrings(scope, `${field}.args`, props.args);
+  if (props.command !== undefined) checkStrings(scope, `${field}.command`, props.command);
+  if (props.args !== undefined) checkStrings(scope, `${field}.args`, props.args);
   if (props.workingDir !== undefined) {
     // The container runtime needs an absolute working directory.
     checkAbsolutePath(scope, `${field}.workingDir`, props.workingDir);
@@ -95,18 +95,22 @@ export function checkContainer(scope: ErrorScope, state: ContainerState, claimNa
       throw invalid(scope, `${field}.ports[${i}].hostIp`, p.hostIp, 'must be an IP address of the node, e.g. "0.0.0.0" or "10.0.0.5"');
     }
   });
-  const dupName = firstDuplicate(ports.filter(p => p.name !== undefined).map(p => p.name));
-  if (dupName !== undefined) {
-    throw invalid(scope, `${field}.ports`, dupName, 'port names must be unique within a container');
+  if (ports.length > 1) {
+    const dupName = firstDuplicate(ports.filter(p => p.name !== undefined).map(p => p.name));
+    if (dupName !== undefined) {
+      throw invalid(scope, `${field}.ports`, dupName, 'port names must be unique within a container');
+    }
+    const dupNumber = firstDuplicate(ports.map(p => `${p.number}/${p.protocol ?? 'TCP'}`));
+    if (dupNumber !== undefined) {
+      throw invalid(scope, `${field}.ports`, dupNumber, 'port numbers must be unique within a container');
+    }
   }
-  const dupNumber = firstDuplicate(ports.map(p => `${p.number}/${p.protocol ?? 'TCP'}`));
-  if (dupNumber !== undefined) {
-    throw invalid(scope, `${field}.ports`, dupNumber, 'port numbers must be unique within a container');
-  }
-  (props.env ?? []).forEach((e, i) => checkEnvVariable(scope, `${field}.env[${i}]`, e));
-  const dupEnv = firstDuplicate((props.env ?? []).map(e => e.name));
-  if (dupEnv !== undefined) {
-    throw invalid(scope, `${field}.env`, dupEnv, 'environment variable names must be unique within a container');
+  if (props.env !== undefined) {
+    props.env.forEach((e, i) => checkEnvVariable(scope, `${field}.env[${i}]`, e));
+    const dupEnv = firstDuplicate(props.env.map(e => e.name));
+    if (dupEnv !== undefined) {
+      throw invalid(scope, `${field}.env`, dupEnv, 'environment variable names must be unique within a container');
+    }
   }
   (props.claimMounts ?? []).forEach((m, i) => {
     if (!claimNames.has(m.claim)) {
@@ -123,7 +127,8 @@ export function checkContainer(scope: ErrorScope, state: ContainerState, claimNa
   });
   const probes: Array<[string, ContainerProbe | undefined]> = [['readiness', props.readiness], ['liveness', props.liveness], ['startup', props.startup]];
   for (const [kind, probe] of probes) {
-    if (probe !== undefined && state.init) {
+    if (probe === undefined) continue;
+    if (state.init) {
       // validateInitContainers: an init container runs to completion; the API server refuses its probes.
       throw invalid(scope, `${field}.${kind}`, describeProbe(probe),
         'an init container runs to completion before the app starts and takes no probes (the API server refuses them); remove it');
@@ -155,8 +160,8 @@ function checkStrings(scope: ErrorScope, field: string, list: string[] | undefin
 
 /** Checks a container's security settings as the API server does, and what would stop it from starting. */
 export function checkContainerSecurity(scope: ErrorScope, field: string, sc: ContainerSecurityOptions): void {
-  checkId(scope, `${field}.user`, sc.user);
-  checkId(scope, `${field}.group`, sc.group);
+  if (sc.user !== undefined) checkId(scope, `${field}.user`, sc.user);
+  if (sc.group !== undefined) checkId(scope, `${field}.group`, sc.group);
   (sc.addCapabilities ?? []).forEach((c, i) => checkEnumValue(scope, `${field}.addCapabilities[${i}]`, c, LinuxCapability, 'LinuxCapability'));
   (sc.dropCapabilities ?? []).forEach((c, i) => checkEnumValue(scope, `${field}.dropCapabilities[${i}]`, c, LinuxCapability, 'LinuxCapability'));
   if (sc.privileged === true && !(sc.allowPrivilegeEscalation ?? false)) {
@@ -344,11 +349,28 @@ export function ownVolumes(state: ContainerState): { volumes: k8s.Volume[]; moun
 /** Every mount of a container, in the order they are rendered. */
 export function allMounts(state: ContainerState): k8s.VolumeMount[] {
   return [
-    ...state.claimMounts.map(m => ({ name: m.claim, mountPath: m.path, subPath: m.subPath, readOnly: m.readOnly })),
+    ...state.claimMounts.map(m => defined({ name: m.claim, mountPath: m.path, subPath: m.subPath, readOnly: m.readOnly })),
     ...ownVolumes(state).mounts,
-    ...state.extraMounts,
+    ...state.extraMounts.map(defined),
   ];
 }
+
+/**
+ * A copy of an object without its undefined keys. cdk8s resolves every key of what an object
+ * renders one by one (and drops the undefined ones only afterwards), so rendering without them
+ * keeps synthesis fast.
+ */
+export function defined<T extends object>(o: T): T {
+  const out: { [key: string]: unknown } = {};
+  for (const key in o) {
+    const v: unknown = o[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out as T;
+}
+
+/** The options of the default liveness probe (the default readiness probe has none). */
+const DEFAULT_LIVENESS: ProbeOptions = { initialDelay: Duration.seconds(30), failureThreshold: 6 };
 
 /** The paths of every mount of a container, in the order `allMounts` renders them (without building the mounts). */
 export function mountPaths(state: ContainerState): string[] {
@@ -366,45 +388,44 @@ export function renderContainer(state: ContainerState): k8s.Container {
   const firstPort = ports[0]?.number;
   const useDefaults = state.defaultProbes && firstPort !== undefined;
   const readiness = props.readiness ?? (useDefaults ? ContainerProbe.tcp(firstPort) : undefined);
-  const liveness = props.liveness ?? (useDefaults
-    ? ContainerProbe.tcp(firstPort, { initialDelay: Duration.seconds(30), failureThreshold: 6 }) : undefined);
+  const liveness = props.liveness ?? (useDefaults ? ContainerProbe.tcp(firstPort, DEFAULT_LIVENESS) : undefined);
   const sc = state.security;
   const mounts = allMounts(state);
-  return {
+  return defined({
     name: state.name,
     image: props.image,
     imagePullPolicy: props.imagePullPolicy,
     command: props.command,
     args: props.args,
     workingDir: props.workingDir,
-    ports: ports.length > 0 ? ports.map(p => ({
+    ports: ports.length > 0 ? ports.map(p => defined({
       containerPort: p.number,
       name: p.name,
       protocol: p.protocol,
       hostPort: p.hostPort,
       hostIp: p.hostIp,
     })) : undefined,
-    env: state.env.length > 0 ? state.env.map(e => ({ name: e.name, value: e.value.value, valueFrom: e.value.valueFrom })) : undefined,
+    env: state.env.length > 0 ? state.env.map(e => defined({ name: e.name, value: e.value.value, valueFrom: e.value.valueFrom })) : undefined,
     resources: renderResources(state.resources),
     readinessProbe: renderProbe(readiness),
     livenessProbe: renderProbe(liveness),
     startupProbe: renderProbe(props.startup),
     lifecycle: props.preStop ? { preStop: renderHandler(props.preStop) } : undefined,
-    securityContext: {
+    securityContext: defined({
       runAsNonRoot: sc.ensureNonRoot ?? true,
       runAsUser: sc.user,
       runAsGroup: sc.group,
       privileged: sc.privileged ?? false,
       readOnlyRootFilesystem: sc.readOnlyRootFilesystem ?? true,
       allowPrivilegeEscalation: sc.allowPrivilegeEscalation ?? false,
-      capabilities: {
+      capabilities: defined({
         drop: sc.dropCapabilities ?? [LinuxCapability.ALL],
         add: sc.addCapabilities && sc.addCapabilities.length > 0 ? sc.addCapabilities : undefined,
-      },
+      }),
       seccompProfile: { type: 'RuntimeDefault' },
-    },
+    }),
     volumeMounts: mounts.length > 0 ? mounts : undefined,
-  };
+  });
 }
 
 function renderProbe(probe: ContainerProbe | undefined): k8s.Probe | undefined {
@@ -445,10 +466,10 @@ function renderResources(r: kplus.ContainerResources): k8s.ResourceRequirements 
   if (r.cpu?.limit) limits.cpu = k8s.Quantity.fromString(r.cpu.limit.amount);
   if (r.memory?.limit) limits.memory = sizeQuantity(r.memory.limit);
   if (r.ephemeralStorage?.limit) limits['ephemeral-storage'] = sizeQuantity(r.ephemeralStorage.limit);
-  return {
+  return defined({
     requests: Object.keys(requests).length > 0 ? requests : undefined,
     limits: Object.keys(limits).length > 0 ? limits : undefined,
-  };
+  });
 }
 
 /**

@@ -56,10 +56,11 @@ const REMOVED_OPTIONS: { [name: string]: string } = {
   spreadAcrossZones: 'it was replaced by topologySpread: use [TopologySpread.acrossZones()] for Spreading.PREFERRED, '
     + 'or [TopologySpread.acrossZones({ whenUnsatisfiable: WhenUnsatisfiable.DO_NOT_SCHEDULE })] for Spreading.REQUIRED',
 };
+const REMOVED_OPTION_ENTRIES = Object.entries(REMOVED_OPTIONS);
 
 /** Refuses an option that was replaced, naming its replacement. */
 export function checkRemovedOptions(errors: ErrorScope, props: object): void {
-  for (const [name, replacement] of Object.entries(REMOVED_OPTIONS)) {
+  for (const [name, replacement] of REMOVED_OPTION_ENTRIES) {
     const value: unknown = (props as { [key: string]: unknown })[name];
     if (value !== undefined) {
       throw invalid(errors, name, value, replacement);
