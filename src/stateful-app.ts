@@ -1387,7 +1387,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
 
   /** Labels of the pods (and the StatefulSet): the app's labels and its own selector labels. */
   private podLabels(): { [key: string]: string } {
-    return mergeLabels(this.labels, this.ownSelectorLabels);
+    return this.props.statefulSetSelectorLabels === undefined ? this.labels : mergeLabels(this.labels, this.ownSelectorLabels);
   }
 
   private claimNameSet(): Set<string> {

@@ -207,10 +207,13 @@ function checkOverlappingSelectors(reg: Registry): void {
   reg.apps.forEach((b, j) => {
     const namespace = b.entry.namespace;
     const selector = Object.entries(b.entry.selectorLabels);
-    const candidates = new Set<number>();
-    if (selector.length > 0) for (const i of withLabel.get(key(namespace, selector[0])) ?? []) candidates.add(i);
-    for (const pair of Object.entries(podLabels[j])) for (const i of selectorStartingWith.get(key(namespace, pair)) ?? []) candidates.add(i);
-    for (const i of [...candidates].sort((x, y) => x - y)) {
+    const selectorKey = selector.length > 0 ? key(namespace, selector[0]) : undefined;
+    const podKeys = Object.entries(podLabels[j]).map(pair => key(namespace, pair));
+    const found: number[] = [];
+    for (const i of selectorKey !== undefined ? withLabel.get(selectorKey) ?? [] : []) found.push(i);
+    for (const k of podKeys) for (const i of selectorStartingWith.get(k) ?? []) found.push(i);
+    const candidates = found.length > 1 ? [...new Set(found)].sort((x, y) => x - y) : found;
+    for (const i of candidates) {
       const a = reg.apps[i];
       if (workloadOf(a.entry, a.construct) === workloadOf(b.entry, b.construct)) continue;
       const aSelectsB = labelsMatch(a.entry.selectorLabels, podLabels[j]);
@@ -224,8 +227,8 @@ function checkOverlappingSelectors(reg: Registry): void {
         + 'their PodDisruptionBudgets would count each other\'s pods; give each app selector labels of its own (e.g. its own '
         + 'app.kubernetes.io/name or app.kubernetes.io/instance)');
     }
-    for (const pair of Object.entries(podLabels[j])) add(withLabel, key(namespace, pair), j);
-    if (selector.length > 0) add(selectorStartingWith, key(namespace, selector[0]), j);
+    for (const k of podKeys) add(withLabel, k, j);
+    if (selectorKey !== undefined) add(selectorStartingWith, selectorKey, j);
   });
 }
 
