@@ -439,20 +439,24 @@ export class StatefulApp extends Construct implements INetworkPeer {
     if (props.podAnnotations !== undefined) checkAnnotations(errors, 'podAnnotations', props.podAnnotations);
     if (props.annotations !== undefined) checkAnnotations(errors, 'annotations', props.annotations);
     if (props.objectMetadata !== undefined) this.checkObjectMetadata(props.objectMetadata);
-    for (const part of props.objectMetadata !== undefined && props.annotations !== undefined ? METADATA_PARTS : []) {
-      // Each object carries the app's annotations and its own: together within the API server's limit.
-      const own = props.objectMetadata?.[part]?.annotations;
-      if (own !== undefined) {
-        checkAnnotations(errors, `objectMetadata.${part}.annotations`, mergeLabels(props.annotations, own));
+    if (props.objectMetadata !== undefined && props.annotations !== undefined) {
+      for (const part of METADATA_PARTS) {
+        // Each object carries the app's annotations and its own: together within the API server's limit.
+        const own = props.objectMetadata[part]?.annotations;
+        if (own !== undefined) {
+          checkAnnotations(errors, `objectMetadata.${part}.annotations`, mergeLabels(props.annotations, own));
+        }
       }
     }
     this.labels = mergeLabels(props.labels, this.selectorLabels);
     this.ownSelectorLabels = { ...props.statefulSetSelectorLabels };
-    for (const [key, value] of props.statefulSetSelectorLabels !== undefined ? Object.entries(this.ownSelectorLabels) : []) {
-      checkLabelKey(errors, 'statefulSetSelectorLabels key', key);
-      checkLabelValue(errors, `statefulSetSelectorLabels[${JSON.stringify(key)}]`, value);
-      if (key in this.selectorLabels) {
-        throw invalid(errors, 'statefulSetSelectorLabels key', key, 'is already a selector label; use a key of its own');
+    if (props.statefulSetSelectorLabels !== undefined) {
+      for (const [key, value] of Object.entries(this.ownSelectorLabels)) {
+        checkLabelKey(errors, 'statefulSetSelectorLabels key', key);
+        checkLabelValue(errors, `statefulSetSelectorLabels[${JSON.stringify(key)}]`, value);
+        if (key in this.selectorLabels) {
+          throw invalid(errors, 'statefulSetSelectorLabels key', key, 'is already a selector label; use a key of its own');
+        }
       }
     }
     this.identity = new Identity({
@@ -531,15 +535,17 @@ export class StatefulApp extends Construct implements INetworkPeer {
     }
     checkContainer(errors, this.main, this.claimNameSet(), { allowUndeclaredPorts: props.allowUndeclaredPorts });
     checkRootUser(errors, this.main, props.podSecurity ?? {});
-    (props.sidecars ?? []).forEach(c => this.addSidecar(c));
-    (props.initContainers ?? []).forEach(c => this.addInitContainer(c));
+    if (props.sidecars !== undefined) props.sidecars.forEach(c => this.addSidecar(c));
+    if (props.initContainers !== undefined) props.initContainers.forEach(c => this.addInitContainer(c));
 
     // metrics: the port is on the pods and the headless Service
-    this.metrics = resolveMetrics(errors, props.metrics, [this.main, ...this.sidecars]);
+    this.metrics = resolveMetrics(errors, props.metrics, this.containers(false));
     this.metricsPort = this.metrics?.port;
-    for (const key of this.metrics?.scrape.kind === ScrapeKind.ANNOTATIONS ? SCRAPE_ANNOTATIONS : []) {
-      if (props.podAnnotations?.[key] !== undefined) {
-        throw invalid(errors, 'podAnnotations', key, 'is set by metrics.scrape (Scrape.annotations()); remove it from podAnnotations');
+    if (this.metrics?.scrape.kind === ScrapeKind.ANNOTATIONS) {
+      for (const key of SCRAPE_ANNOTATIONS) {
+        if (props.podAnnotations?.[key] !== undefined) {
+          throw invalid(errors, 'podAnnotations', key, 'is set by metrics.scrape (Scrape.annotations()); remove it from podAnnotations');
+        }
       }
     }
 
@@ -1119,6 +1125,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
         checkInteger(errors, `${field}[${i}].nodePort`, p.nodePort, 30000, 32767);
       }
     });
+    if (ports.length < 2) return;
     const dupName = firstDuplicate(ports.filter(p => p.name !== undefined).map(p => p.name));
     if (dupName !== undefined) {
       throw invalid(errors, field, dupName, 'port names must be unique');
@@ -1135,7 +1142,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
    */
   private checkServiceTargets(field: string, ports: kplus.ServicePort[]) {
     if (this.props.allowUndeclaredPorts) return;
-    const declared = [this.main, ...this.sidecars].flatMap(c => c.props.ports ?? []);
+    const declared = this.containers(false).flatMap(c => c.props.ports ?? []);
     ports.forEach((p, i) => {
       const target = p.targetPort ?? p.port;
       const protocol = p.protocol ?? kplus.Protocol.TCP;
@@ -1179,9 +1186,9 @@ export class StatefulApp extends Construct implements INetworkPeer {
 
   /** What can only be checked once everything has been added: runs at synthesis. */
   private validateLate(): string[] {
-    const all = [this.main, ...this.sidecars, ...this.initContainers];
+    const all = this.containers(true);
     if (this.props.portRoles !== undefined) {
-      const portNames = new Set([this.main, ...this.sidecars].flatMap(c => (c.props.ports ?? []).map(p => p.name)));
+      const portNames = new Set(this.containers(false).flatMap(c => (c.props.ports ?? []).map(p => p.name)));
       const unknownRole = Object.keys(this.props.portRoles).find(n => !portNames.has(n));
       if (unknownRole !== undefined) {
         throw invalid(this.errors, 'portRoles', unknownRole,
@@ -1255,7 +1262,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
     this.policy?.validate();
     // AccumulateUniqueHostPorts: two containers of the pod cannot take one host port.
     const hostPorts = new Map<string, string>();
-    for (const c of [this.main, ...this.sidecars]) {
+    for (const c of this.containers(false)) {
       if (!(c.props.ports ?? []).some(p => p.hostPort !== undefined)) continue;
       (c.props.ports ?? []).forEach((p, i) => {
         if (p.hostPort === undefined) return;
@@ -1398,7 +1405,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
     if (c.name === undefined) {
       throw invalid(this.errors, `${field}.name`, c.name, 'sidecars and init containers need a name');
     }
-    const taken = [this.main, ...this.sidecars, ...this.initContainers].map(s => s.name);
+    const taken = this.containers(true).map(s => s.name);
     if (taken.includes(c.name)) {
       throw invalid(this.errors, `${field}.name`, c.name, 'container names must be unique within the pod');
     }
@@ -1424,9 +1431,17 @@ export class StatefulApp extends Construct implements INetworkPeer {
     return state;
   }
 
+  /** The main container and the sidecars, and with `withInit` the init containers too: a new array. */
+  private containers(withInit: boolean): ContainerState[] {
+    const all = [this.main];
+    for (const c of this.sidecars) all.push(c);
+    if (withInit) for (const c of this.initContainers) all.push(c);
+    return all;
+  }
+
   private findContainer(name: string | undefined): ContainerState {
     if (name === undefined) return this.main;
-    const all = [this.main, ...this.sidecars, ...this.initContainers];
+    const all = this.containers(true);
     const found = all.find(c => c.name === name);
     if (!found) {
       throw invalid(this.errors, 'container', name, `is not a container of the app (have: ${all.map(c => c.name).join(', ')})`);
@@ -1440,7 +1455,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
 
   private volumeNames(): string[] {
     const names = this.volumeClaims.map(c => c.name);
-    for (const c of [this.main, ...this.sidecars, ...this.initContainers]) {
+    for (const c of this.containers(true)) {
       if (c.props.writableDirectories === undefined && c.props.configMapMounts === undefined) continue;
       for (const v of ownVolumes(c).volumes) names.push(v.name);
     }
@@ -1452,7 +1467,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
   private configVolumes(): k8s.Volume[] {
     if (this.configFiles.length === 0) return [];
     const directories = [...new Set(this.configFiles.map(f => f.directory))];
-    const all = [this.main, ...this.sidecars, ...this.initContainers];
+    const all = this.containers(true);
     const volumes: k8s.Volume[] = [];
     for (const c of all) {
       for (const dir of directories) {
@@ -1470,7 +1485,9 @@ export class StatefulApp extends Construct implements INetworkPeer {
 
   private renderVolumes(): k8s.Volume[] {
     const volumes: k8s.Volume[] = [];
-    for (const c of [this.main, ...this.sidecars, ...this.initContainers]) volumes.push(...ownVolumes(c).volumes);
+    for (const c of this.containers(true)) {
+      if (c.props.writableDirectories !== undefined || c.props.configMapMounts !== undefined) volumes.push(...ownVolumes(c).volumes);
+    }
     volumes.push(...this.configVolumes(), ...this.extraVolumes.map(renderPodVolume));
     return volumes;
   }
@@ -1549,7 +1566,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
           }),
           topologySpreadConstraints: renderTopologySpread(props.topologySpread, this.selectorLabels),
           initContainers: this.initContainers.length > 0 ? this.initContainers.map(c => this.renderWithDevices(c)) : undefined,
-          containers: [this.main, ...this.sidecars].map(c => this.renderWithDevices(c)),
+          containers: this.containers(false).map(c => this.renderWithDevices(c)),
           volumes: volumes.length > 0 ? volumes : undefined,
         }),
       },
@@ -1603,7 +1620,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
   /** The ports of the main container and the sidecars, with what each is for. */
   private appPorts(): AppPort[] {
     const roles = this.props.portRoles ?? {};
-    return [this.main, ...this.sidecars].flatMap(c => (c.props.ports ?? []).map((p): AppPort => {
+    return this.containers(false).flatMap(c => (c.props.ports ?? []).map((p): AppPort => {
       const protocol = p.protocol ?? kplus.Protocol.TCP;
       const isMetrics = this.metrics !== undefined && p.number === this.metrics.port && protocol === kplus.Protocol.TCP;
       return {

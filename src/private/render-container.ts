@@ -112,7 +112,7 @@ export function checkContainer(scope: ErrorScope, state: ContainerState, claimNa
       throw invalid(scope, `${field}.env`, dupEnv, 'environment variable names must be unique within a container');
     }
   }
-  (props.claimMounts ?? []).forEach((m, i) => {
+  if (props.claimMounts !== undefined) props.claimMounts.forEach((m, i) => {
     if (!claimNames.has(m.claim)) {
       throw invalid(scope, `${field}.claimMounts[${i}].claim`, m.claim,
         `is not a volume claim of this app (claims: ${[...claimNames].join(', ') || 'none'})`);
@@ -120,21 +120,24 @@ export function checkContainer(scope: ErrorScope, state: ContainerState, claimNa
     checkAbsolutePath(scope, `${field}.claimMounts[${i}].path`, m.path);
     checkSubPath(scope, `${field}.claimMounts[${i}].subPath`, m.subPath);
   });
-  (props.writableDirectories ?? []).forEach((dir, i) => checkAbsolutePath(scope, `${field}.writableDirectories[${i}]`, dir));
-  (props.configMapMounts ?? []).forEach((m, i) => {
+  if (props.writableDirectories !== undefined) {
+    props.writableDirectories.forEach((dir, i) => checkAbsolutePath(scope, `${field}.writableDirectories[${i}]`, dir));
+  }
+  if (props.configMapMounts !== undefined) props.configMapMounts.forEach((m, i) => {
     checkDnsSubdomain(scope, `${field}.configMapMounts[${i}].configMap`, m.configMap);
     checkAbsolutePath(scope, `${field}.configMapMounts[${i}].path`, m.path);
   });
-  const probes: Array<[string, ContainerProbe | undefined]> = [['readiness', props.readiness], ['liveness', props.liveness], ['startup', props.startup]];
-  for (const [kind, probe] of probes) {
-    if (probe === undefined) continue;
+  const checkGivenProbe = (kind: string, probe: ContainerProbe) => {
     if (state.init) {
       // validateInitContainers: an init container runs to completion; the API server refuses its probes.
       throw invalid(scope, `${field}.${kind}`, describeProbe(probe),
         'an init container runs to completion before the app starts and takes no probes (the API server refuses them); remove it');
     }
     checkProbe(scope, `${field}.${kind}`, probe, kind, ports, options);
-  }
+  };
+  if (props.readiness !== undefined) checkGivenProbe('readiness', props.readiness);
+  if (props.liveness !== undefined) checkGivenProbe('liveness', props.liveness);
+  if (props.startup !== undefined) checkGivenProbe('startup', props.startup);
   if (props.preStop !== undefined) {
     if (state.init) {
       throw invalid(scope, `${field}.preStop`, describeProbe(props.preStop),
@@ -162,8 +165,12 @@ function checkStrings(scope: ErrorScope, field: string, list: string[] | undefin
 export function checkContainerSecurity(scope: ErrorScope, field: string, sc: ContainerSecurityOptions): void {
   if (sc.user !== undefined) checkId(scope, `${field}.user`, sc.user);
   if (sc.group !== undefined) checkId(scope, `${field}.group`, sc.group);
-  (sc.addCapabilities ?? []).forEach((c, i) => checkEnumValue(scope, `${field}.addCapabilities[${i}]`, c, LinuxCapability, 'LinuxCapability'));
-  (sc.dropCapabilities ?? []).forEach((c, i) => checkEnumValue(scope, `${field}.dropCapabilities[${i}]`, c, LinuxCapability, 'LinuxCapability'));
+  if (sc.addCapabilities !== undefined) {
+    sc.addCapabilities.forEach((c, i) => checkEnumValue(scope, `${field}.addCapabilities[${i}]`, c, LinuxCapability, 'LinuxCapability'));
+  }
+  if (sc.dropCapabilities !== undefined) {
+    sc.dropCapabilities.forEach((c, i) => checkEnumValue(scope, `${field}.dropCapabilities[${i}]`, c, LinuxCapability, 'LinuxCapability'));
+  }
   if (sc.privileged === true && !(sc.allowPrivilegeEscalation ?? false)) {
     // ValidateSecurityContext: "cannot set `allowPrivilegeEscalation` to false and `privileged` to true".
     throw invalid(scope, `${field}.privileged`, true,
@@ -348,11 +355,10 @@ export function ownVolumes(state: ContainerState): { volumes: k8s.Volume[]; moun
 
 /** Every mount of a container, in the order they are rendered. */
 export function allMounts(state: ContainerState): k8s.VolumeMount[] {
-  return [
-    ...state.claimMounts.map(m => defined({ name: m.claim, mountPath: m.path, subPath: m.subPath, readOnly: m.readOnly })),
-    ...ownVolumes(state).mounts,
-    ...state.extraMounts.map(defined),
-  ];
+  const mounts: k8s.VolumeMount[] = state.claimMounts.map(m => defined({ name: m.claim, mountPath: m.path, subPath: m.subPath, readOnly: m.readOnly }));
+  if (state.props.writableDirectories !== undefined || state.props.configMapMounts !== undefined) mounts.push(...ownVolumes(state).mounts);
+  for (const m of state.extraMounts) mounts.push(defined(m));
+  return mounts;
 }
 
 /**
@@ -457,7 +463,15 @@ function renderAction(action: ProbeAction, port?: number, path?: string, command
   }
 }
 
+/** The default resources, rendered once (the rendered value is only read). */
+let renderedDefaultResources: k8s.ResourceRequirements | undefined;
+
 function renderResources(r: kplus.ContainerResources): k8s.ResourceRequirements {
+  if (r === DEFAULT_RESOURCES) return renderedDefaultResources ??= renderGivenResources(r);
+  return renderGivenResources(r);
+}
+
+function renderGivenResources(r: kplus.ContainerResources): k8s.ResourceRequirements {
   const requests: { [key: string]: k8s.Quantity } = {};
   const limits: { [key: string]: k8s.Quantity } = {};
   if (r.cpu?.request) requests.cpu = k8s.Quantity.fromString(r.cpu.request.amount);

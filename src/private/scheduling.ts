@@ -16,10 +16,12 @@ const INTEGER = /^-?(0|[1-9][0-9]*)$/;
 
 /** Checks every scheduling option of the props; throws the library's error for the first bad value. */
 export function checkScheduling(errors: ErrorScope, props: StatefulWorkloadOptions): void {
-  (props.tolerations ?? []).forEach((t, i) => checkToleration(errors, `tolerations[${i}]`, t));
-  for (const [key, value] of Object.entries(props.nodeSelector ?? {})) {
-    checkLabelKey(errors, 'nodeSelector key', key);
-    checkLabelValue(errors, `nodeSelector[${JSON.stringify(key)}]`, value);
+  if (props.tolerations !== undefined) props.tolerations.forEach((t, i) => checkToleration(errors, `tolerations[${i}]`, t));
+  if (props.nodeSelector !== undefined) {
+    for (const [key, value] of Object.entries(props.nodeSelector)) {
+      checkLabelKey(errors, 'nodeSelector key', key);
+      checkLabelValue(errors, `nodeSelector[${JSON.stringify(key)}]`, value);
+    }
   }
   if (props.requiredNodeAffinity !== undefined) {
     if (props.requiredNodeAffinity.length === 0) {
@@ -29,15 +31,18 @@ export function checkScheduling(errors: ErrorScope, props: StatefulWorkloadOptio
     props.requiredNodeAffinity.forEach((term, i) =>
       checkRequirements(errors, `requiredNodeAffinity[${i}].matchExpressions`, term?.matchExpressions));
   }
-  (props.preferredNodeAffinity ?? []).forEach((term, i) => {
-    checkInteger(errors, `preferredNodeAffinity[${i}].weight`, term?.weight, 1, 100);
-    checkRequirements(errors, `preferredNodeAffinity[${i}].matchExpressions`, term.matchExpressions);
-  });
+  if (props.preferredNodeAffinity !== undefined) {
+    props.preferredNodeAffinity.forEach((term, i) => {
+      checkInteger(errors, `preferredNodeAffinity[${i}].weight`, term?.weight, 1, 100);
+      checkRequirements(errors, `preferredNodeAffinity[${i}].matchExpressions`, term.matchExpressions);
+    });
+  }
   if (props.priorityClassName !== undefined) {
     checkDnsSubdomain(errors, 'priorityClassName', props.priorityClassName);
   }
-  (props.topologySpread ?? []).forEach((s, i) => checkSpread(errors, `topologySpread[${i}]`, s));
-  const keys = (props.topologySpread ?? []).map(s => `${s.topologyKey}/${s.whenUnsatisfiable}`);
+  if (props.topologySpread === undefined) return;
+  props.topologySpread.forEach((s, i) => checkSpread(errors, `topologySpread[${i}]`, s));
+  const keys = props.topologySpread.map(s => `${s.topologyKey}/${s.whenUnsatisfiable}`);
   const dup = keys.find((k, i) => keys.indexOf(k) !== i);
   if (dup !== undefined) {
     // The API server refuses two constraints with the same topologyKey and whenUnsatisfiable.
