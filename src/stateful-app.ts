@@ -620,7 +620,8 @@ export class StatefulApp extends Construct implements INetworkPeer {
     const statefulSetMetadata = this.metadata(name, 'statefulSet');
     this.statefulSet = new StatefulSetObject(this, 'StatefulSet', {
       // The StatefulSet also carries the labels only its own selector has (a rack's).
-      metadata: { ...statefulSetMetadata, labels: mergeLabels(statefulSetMetadata.labels, this.ownSelectorLabels) },
+      metadata: props.statefulSetSelectorLabels === undefined ? statefulSetMetadata
+        : { ...statefulSetMetadata, labels: mergeLabels(statefulSetMetadata.labels, this.ownSelectorLabels) },
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
     if (props.gitOps !== undefined) {
@@ -952,7 +953,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
         checkEnumValue(errors, `volumeClaims[${i}].volumeMode`, c.volumeMode, kplus.PersistentVolumeMode, 'PersistentVolumeMode');
       }
       // The app's storageClass is the default of every claim that names none.
-      const claim = { ...c, storageClass: c.storageClass ?? this.props.storageClass };
+      const claim = c.storageClass !== undefined || this.props.storageClass === undefined ? c : { ...c, storageClass: this.props.storageClass };
       this.checkExpansion(i, claim);
       return claim;
     });
@@ -1009,9 +1010,9 @@ export class StatefulApp extends Construct implements INetworkPeer {
   /** A preset of the app may not contradict an annotation the user gave: checked before anything is rendered. */
   private checkGitOpsConflicts() {
     const preset = this.props.gitOps;
-    const check = (part: keyof WorkloadMetadataOptions, kind: string, object: string) =>
-      checkPresetConflicts(this.errors, 'gitOps', preset, object, preset!.annotationsFor(kind), this.givenAnnotations(part));
     if (preset !== undefined) {
+      const check = (part: keyof WorkloadMetadataOptions, kind: string, object: string) =>
+        checkPresetConflicts(this.errors, 'gitOps', preset, object, preset.annotationsFor(kind), this.givenAnnotations(part));
       check('headlessService', 'Service', 'the headless Service');
       check('clientService', 'Service', 'the client Service');
       check('statefulSet', 'StatefulSet', 'the StatefulSet');
@@ -1195,7 +1196,9 @@ export class StatefulApp extends Construct implements INetworkPeer {
           `is not the name of a port of the main container or a sidecar (ports: ${[...portNames].filter(n => n !== undefined).join(', ') || 'none named'})`);
       }
     }
-    const unmounted = this.volumeClaims.find(v => !all.some(c => c.claimMounts.some(m => m.claim === v.name)));
+    const mounted = new Set<string>();
+    for (const c of all) for (const m of c.claimMounts) mounted.add(m.claim);
+    const unmounted = this.volumeClaims.find(v => !mounted.has(v.name));
     if (unmounted !== undefined) {
       throw invalid(this.errors, 'volumeClaims', unmounted.name,
         'claim is mounted nowhere: give it a mountPath, mount it with a container\'s claimMounts, or call mountVolume');
@@ -1332,25 +1335,28 @@ export class StatefulApp extends Construct implements INetworkPeer {
   /** Metadata of an object of the app: its name, the app's labels and annotations, and the object's own. */
   private metadata(objectName: string, part: keyof WorkloadMetadataOptions) {
     const own: ObjectMetadataOptions = this.props.objectMetadata?.[part] ?? {};
-    const annotations = mergeLabels(this.props.annotations, own.annotations);
+    const annotations = this.props.annotations === undefined && own.annotations === undefined ? {} : mergeLabels(this.props.annotations, own.annotations);
     return {
       name: objectName,
       namespace: this.props.namespace,
-      labels: mergeLabels(this.props.labels, own.labels, this.selectorLabels),
+      // The app's labels, unless the object has labels of its own (the ApiObject copies them).
+      labels: own.labels === undefined ? this.labels : mergeLabels(this.props.labels, own.labels, this.selectorLabels),
       annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
     };
   }
 
   /** Labels and annotations of the claim templates (and of the claims the StatefulSet makes from them). */
-  private claimTemplateMetadata(): { labels?: { [key: string]: string }; annotations?: { [key: string]: string } } {
+  private claimTemplateMetadata(name: string): k8s.ObjectMeta {
     const own = this.props.objectMetadata?.volumeClaims ?? {};
-    const keep = effectiveGitOps(this)?.keepAnnotations ?? {};
+    const keep = effectiveGitOps(this)?.keepAnnotations;
+    if (own.labels === undefined && own.annotations === undefined && keep === undefined) return { name };
     const labels = mergeLabels(own.labels);
     const annotations = mergeLabels(own.annotations, keep);
-    return {
+    return defined({
+      name,
       labels: Object.keys(labels).length > 0 ? labels : undefined,
       annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
-    };
+    });
   }
 
   /**
@@ -1488,7 +1494,8 @@ export class StatefulApp extends Construct implements INetworkPeer {
     for (const c of this.containers(true)) {
       if (c.props.writableDirectories !== undefined || c.props.configMapMounts !== undefined) volumes.push(...ownVolumes(c).volumes);
     }
-    volumes.push(...this.configVolumes(), ...this.extraVolumes.map(renderPodVolume));
+    if (this.configFiles.length > 0) volumes.push(...this.configVolumes());
+    for (const v of this.extraVolumes) volumes.push(renderPodVolume(v));
     return volumes;
   }
 
@@ -1513,8 +1520,8 @@ export class StatefulApp extends Construct implements INetworkPeer {
   private renderSpec(): k8s.StatefulSetSpec {
     const props = this.props;
     const podSc = props.podSecurity ?? {};
-    const selectorExpressions = Object.entries(this.selectorLabels)
-      .map(([key, value]) => ({ key, operator: 'In', values: [value] }));
+    const selectorExpressions: k8s.LabelSelectorRequirement[] = [];
+    for (const key of Object.keys(this.selectorLabels)) selectorExpressions.push({ key, operator: 'In', values: [this.selectorLabels[key]] });
     const nodeSpread = props.spreadAcrossNodes ?? (this.replicas > 1 ? Spreading.PREFERRED : Spreading.NONE);
     const nodeAffinity = renderNodeAffinity(props.requiredNodeAffinity, props.preferredNodeAffinity);
     const hostTerm = { labelSelector: { matchExpressions: selectorExpressions }, topologyKey: 'kubernetes.io/hostname' };
@@ -1525,7 +1532,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
       serviceName: this.serviceName,
       replicas: this.replicas,
       ordinals: this.startOrdinal !== 0 ? { start: this.startOrdinal } : undefined,
-      selector: { matchLabels: { ...this.selectorLabels, ...this.ownSelectorLabels } },
+      selector: { matchLabels: props.statefulSetSelectorLabels === undefined ? this.selectorLabels : { ...this.selectorLabels, ...this.ownSelectorLabels } },
       podManagementPolicy: props.podManagementPolicy ?? kplus.PodManagementPolicy.ORDERED_READY,
       updateStrategy: strategy.type === UpdateStrategyType.ON_DELETE ? { type: UpdateStrategyType.ON_DELETE } : defined({
         type: UpdateStrategyType.ROLLING_UPDATE,
@@ -1572,7 +1579,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
       },
       // apiVersion and kind of each template are added by StatefulSetObject.
       volumeClaimTemplates: this.volumeClaims.length > 0 ? this.volumeClaims.map(c => ({
-        metadata: defined({ name: c.name, ...this.claimTemplateMetadata() }),
+        metadata: this.claimTemplateMetadata(c.name),
         spec: this.claimSpec(c),
       })) : undefined,
     });
