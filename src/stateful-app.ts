@@ -1279,9 +1279,9 @@ export class StatefulApp extends Construct implements INetworkPeer {
       });
     }
     // A resource read by an environment variable must be of a container of the pod.
-    const names = all.map(c => c.name);
     for (const c of all) {
       if (c.env.length === 0) continue;
+      const names = all.map(s => s.name);
       c.env.forEach(e => {
         const from = e.value?.valueFrom as { resourceFieldRef?: { containerName?: string } } | undefined;
         const container: unknown = from?.resourceFieldRef?.containerName;
@@ -1439,10 +1439,8 @@ export class StatefulApp extends Construct implements INetworkPeer {
 
   /** The main container and the sidecars, and with `withInit` the init containers too: a new array. */
   private containers(withInit: boolean): ContainerState[] {
-    const all = [this.main];
-    for (const c of this.sidecars) all.push(c);
-    if (withInit) for (const c of this.initContainers) all.push(c);
-    return all;
+    if (this.sidecars.length === 0 && (!withInit || this.initContainers.length === 0)) return [this.main];
+    return withInit ? [this.main].concat(this.sidecars, this.initContainers) : [this.main].concat(this.sidecars);
   }
 
   private findContainer(name: string | undefined): ContainerState {
