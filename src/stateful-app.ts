@@ -1143,7 +1143,8 @@ export class StatefulApp extends Construct implements INetworkPeer {
    */
   private checkServiceTargets(field: string, ports: kplus.ServicePort[]) {
     if (this.props.allowUndeclaredPorts) return;
-    const declared = this.containers(false).flatMap(c => c.props.ports ?? []);
+    const declared: kplus.ContainerPort[] = [];
+    for (const c of this.containers(false)) if (c.props.ports !== undefined) declared.push(...c.props.ports);
     ports.forEach((p, i) => {
       const target = p.targetPort ?? p.port;
       const protocol = p.protocol ?? kplus.Protocol.TCP;

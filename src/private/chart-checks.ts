@@ -116,8 +116,8 @@ function objectsOf(chart: Chart): ApiObject[] {
   const objects: ApiObject[] = [];
   const visit = (scope: IConstruct) => {
     for (const child of scope.node.children) {
-      if (Chart.isChart(child)) continue;
       if (ApiObject.isApiObject(child)) objects.push(child);
+      else if (Chart.isChart(child)) continue;
       visit(child);
     }
   };
