@@ -148,16 +148,24 @@ function checkDuplicateObjects(chart: Chart, reg: Registry): void {
     const namespace = CLUSTER_SCOPED.has(object.kind) ? '' : effectiveNamespace(object.metadata.namespace);
     return `${object.apiGroup}/${object.kind}/${namespace}/${name}`;
   };
-  const keys = new Set<string>();
+  // First only whether there is a duplicate, by name and then by identity (no key strings for the
+  // usual chart, whose objects of one name are of different kinds).
+  const sameIdentity = (a: ApiObject, b: ApiObject) => a.kind === b.kind && a.apiGroup === b.apiGroup
+    && (CLUSTER_SCOPED.has(a.kind) || effectiveNamespace(a.metadata.namespace) === effectiveNamespace(b.metadata.namespace));
+  const byName = new Map<string, ApiObject[]>();
   let duplicates = false;
   for (const object of objects) {
-    const key = keyOf(object);
-    if (key === undefined) continue;
-    if (keys.has(key)) {
+    const name = object.metadata.name;
+    if (typeof name !== 'string') continue;
+    const named = byName.get(name);
+    if (named === undefined) {
+      byName.set(name, [object]);
+    } else if (named.some(other => sameIdentity(other, object))) {
       duplicates = true;
       break;
+    } else {
+      named.push(object);
     }
-    keys.add(key);
   }
   if (!duplicates) return;
   // StatefulSets first: two apps of one name are reported by their name, not by a Service named after it.
