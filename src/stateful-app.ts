@@ -1336,7 +1336,8 @@ export class StatefulApp extends Construct implements INetworkPeer {
   /** Metadata of an object of the app: its name, the app's labels and annotations, and the object's own. */
   private metadata(objectName: string, part: keyof WorkloadMetadataOptions) {
     const own: ObjectMetadataOptions = this.props.objectMetadata?.[part] ?? {};
-    const annotations = this.props.annotations === undefined && own.annotations === undefined ? {} : mergeLabels(this.props.annotations, own.annotations);
+    const annotations = this.props.annotations === undefined && own.annotations === undefined
+      ? {} : mergeLabels(this.props.annotations, own.annotations);
     return {
       name: objectName,
       namespace: this.props.namespace,
@@ -1531,7 +1532,9 @@ export class StatefulApp extends Construct implements INetworkPeer {
       serviceName: this.serviceName,
       replicas: this.replicas,
       ordinals: this.startOrdinal !== 0 ? { start: this.startOrdinal } : undefined,
-      selector: { matchLabels: props.statefulSetSelectorLabels === undefined ? this.selectorLabels : { ...this.selectorLabels, ...this.ownSelectorLabels } },
+      selector: {
+        matchLabels: props.statefulSetSelectorLabels === undefined ? this.selectorLabels : { ...this.selectorLabels, ...this.ownSelectorLabels },
+      },
       podManagementPolicy: props.podManagementPolicy ?? kplus.PodManagementPolicy.ORDERED_READY,
       updateStrategy: strategy.type === UpdateStrategyType.ON_DELETE ? { type: UpdateStrategyType.ON_DELETE } : defined({
         type: UpdateStrategyType.ROLLING_UPDATE,

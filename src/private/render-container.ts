@@ -112,21 +112,25 @@ export function checkContainer(scope: ErrorScope, state: ContainerState, claimNa
       throw invalid(scope, `${field}.env`, dupEnv, 'environment variable names must be unique within a container');
     }
   }
-  if (props.claimMounts !== undefined) props.claimMounts.forEach((m, i) => {
-    if (!claimNames.has(m.claim)) {
-      throw invalid(scope, `${field}.claimMounts[${i}].claim`, m.claim,
-        `is not a volume claim of this app (claims: ${[...claimNames].join(', ') || 'none'})`);
-    }
-    checkAbsolutePath(scope, `${field}.claimMounts[${i}].path`, m.path);
-    checkSubPath(scope, `${field}.claimMounts[${i}].subPath`, m.subPath);
-  });
+  if (props.claimMounts !== undefined) {
+    props.claimMounts.forEach((m, i) => {
+      if (!claimNames.has(m.claim)) {
+        throw invalid(scope, `${field}.claimMounts[${i}].claim`, m.claim,
+          `is not a volume claim of this app (claims: ${[...claimNames].join(', ') || 'none'})`);
+      }
+      checkAbsolutePath(scope, `${field}.claimMounts[${i}].path`, m.path);
+      checkSubPath(scope, `${field}.claimMounts[${i}].subPath`, m.subPath);
+    });
+  }
   if (props.writableDirectories !== undefined) {
     props.writableDirectories.forEach((dir, i) => checkAbsolutePath(scope, `${field}.writableDirectories[${i}]`, dir));
   }
-  if (props.configMapMounts !== undefined) props.configMapMounts.forEach((m, i) => {
-    checkDnsSubdomain(scope, `${field}.configMapMounts[${i}].configMap`, m.configMap);
-    checkAbsolutePath(scope, `${field}.configMapMounts[${i}].path`, m.path);
-  });
+  if (props.configMapMounts !== undefined) {
+    props.configMapMounts.forEach((m, i) => {
+      checkDnsSubdomain(scope, `${field}.configMapMounts[${i}].configMap`, m.configMap);
+      checkAbsolutePath(scope, `${field}.configMapMounts[${i}].path`, m.path);
+    });
+  }
   const checkGivenProbe = (kind: string, probe: ContainerProbe) => {
     if (state.init) {
       // validateInitContainers: an init container runs to completion; the API server refuses its probes.
@@ -355,7 +359,8 @@ export function ownVolumes(state: ContainerState): { volumes: k8s.Volume[]; moun
 
 /** Every mount of a container, in the order they are rendered. */
 export function allMounts(state: ContainerState): k8s.VolumeMount[] {
-  const mounts: k8s.VolumeMount[] = state.claimMounts.map(m => defined({ name: m.claim, mountPath: m.path, subPath: m.subPath, readOnly: m.readOnly }));
+  const mounts: k8s.VolumeMount[] = state.claimMounts
+    .map(m => defined({ name: m.claim, mountPath: m.path, subPath: m.subPath, readOnly: m.readOnly }));
   if (state.props.writableDirectories !== undefined || state.props.configMapMounts !== undefined) mounts.push(...ownVolumes(state).mounts);
   for (const m of state.extraMounts) mounts.push(defined(m));
   return mounts;
