@@ -533,7 +533,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
     if (props.container === null || typeof props.container !== 'object') {
       throw invalid(errors, 'container', props.container, 'give the main container, e.g. { image: "nginx:1.27", ports: [{ number: 80, name: "http" }] }');
     }
-    checkContainer(errors, this.main, this.claimNameSet(), { allowUndeclaredPorts: props.allowUndeclaredPorts });
+    checkContainer(errors, this.main, this.volumeClaims, props);
     checkRootUser(errors, this.main, props.podSecurity ?? {});
     if (props.sidecars !== undefined) props.sidecars.forEach(c => this.addSidecar(c));
     if (props.initContainers !== undefined) props.initContainers.forEach(c => this.addInitContainer(c));
@@ -1197,9 +1197,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
           `is not the name of a port of the main container or a sidecar (ports: ${[...portNames].filter(n => n !== undefined).join(', ') || 'none named'})`);
       }
     }
-    const mounted = new Set<string>();
-    for (const c of all) for (const m of c.claimMounts) mounted.add(m.claim);
-    const unmounted = this.volumeClaims.find(v => !mounted.has(v.name));
+    const unmounted = this.volumeClaims.find(v => !isClaimMounted(all, v.name));
     if (unmounted !== undefined) {
       throw invalid(this.errors, 'volumeClaims', unmounted.name,
         'claim is mounted nowhere: give it a mountPath, mount it with a container\'s claimMounts, or call mountVolume');
@@ -1405,10 +1403,6 @@ export class StatefulApp extends Construct implements INetworkPeer {
     return this.props.statefulSetSelectorLabels === undefined ? this.labels : mergeLabels(this.labels, this.ownSelectorLabels);
   }
 
-  private claimNameSet(): Set<string> {
-    return new Set(this.volumeClaims.map(c => c.name));
-  }
-
   private containerState(c: SidecarProps, field: string): ContainerState {
     if (c.name === undefined) {
       throw invalid(this.errors, `${field}.name`, c.name, 'sidecars and init containers need a name');
@@ -1434,7 +1428,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
       defaultProbes: false,
       init: field.startsWith('initContainers'),
     };
-    checkContainer(this.errors, state, this.claimNameSet(), { allowUndeclaredPorts: this.props.allowUndeclaredPorts });
+    checkContainer(this.errors, state, this.volumeClaims, this.props);
     checkRootUser(this.errors, state, this.props.podSecurity ?? {});
     return state;
   }
@@ -1720,6 +1714,17 @@ function renderServicePorts(ports: kplus.ServicePort[]): k8s.ServicePort[] {
     protocol: p.protocol,
     nodePort: p.nodePort,
   }));
+}
+
+/** Whether a container of `containers` mounts the claim (indexed loops: this runs once per app at synthesis). */
+function isClaimMounted(containers: ContainerState[], claim: string): boolean {
+  for (let i = 0; i < containers.length; i++) {
+    const mounts = containers[i].claimMounts;
+    for (let j = 0; j < mounts.length; j++) {
+      if (mounts[j].claim === claim) return true;
+    }
+  }
+  return false;
 }
 
 /** A path with `//`, `/./` and a trailing '/' removed, to compare mount paths. */

@@ -152,19 +152,21 @@ function checkDuplicateObjects(chart: Chart, reg: Registry): void {
   // usual chart, whose objects of one name are of different kinds).
   const sameIdentity = (a: ApiObject, b: ApiObject) => a.kind === b.kind && a.apiGroup === b.apiGroup
     && (CLUSTER_SCOPED.has(a.kind) || effectiveNamespace(a.metadata.namespace) === effectiveNamespace(b.metadata.namespace));
-  const byName = new Map<string, ApiObject[]>();
+  const byName = new Map<string, ApiObject | ApiObject[]>();
   let duplicates = false;
   for (const object of objects) {
     const name = object.metadata.name;
     if (typeof name !== 'string') continue;
     const named = byName.get(name);
     if (named === undefined) {
-      byName.set(name, [object]);
-    } else if (named.some(other => sameIdentity(other, object))) {
+      byName.set(name, object);
+    } else if (Array.isArray(named) ? named.some(other => sameIdentity(other, object)) : sameIdentity(named, object)) {
       duplicates = true;
       break;
-    } else {
+    } else if (Array.isArray(named)) {
       named.push(object);
+    } else {
+      byName.set(name, [named, object]);
     }
   }
   if (!duplicates) return;

@@ -65,8 +65,10 @@ export interface ContainerCheckOptions {
   readonly allowUndeclaredPorts?: boolean;
 }
 
-/** Checks what the props alone show of a container; claimNames are the app's claim templates. */
-export function checkContainer(scope: ErrorScope, state: ContainerState, claimNames: Set<string>, options: ContainerCheckOptions = {}): void {
+/** Checks what the props alone show of a container; `claims` are the app's claim templates. */
+export function checkContainer(
+  scope: ErrorScope, state: ContainerState, claims: ReadonlyArray<{ name: string }>, options: ContainerCheckOptions,
+): void {
   const { field, props } = state;
   checkDnsLabel(scope, field === 'container' ? 'containerName' : `${field}.name`, state.name);
   checkImage(scope, `${field}.image`, props.image);
@@ -114,9 +116,9 @@ export function checkContainer(scope: ErrorScope, state: ContainerState, claimNa
   }
   if (props.claimMounts !== undefined) {
     props.claimMounts.forEach((m, i) => {
-      if (!claimNames.has(m.claim)) {
+      if (!claims.some(c => c.name === m.claim)) {
         throw invalid(scope, `${field}.claimMounts[${i}].claim`, m.claim,
-          `is not a volume claim of this app (claims: ${[...claimNames].join(', ') || 'none'})`);
+          `is not a volume claim of this app (claims: ${claims.map(c => c.name).join(', ') || 'none'})`);
       }
       checkAbsolutePath(scope, `${field}.claimMounts[${i}].path`, m.path);
       checkSubPath(scope, `${field}.claimMounts[${i}].subPath`, m.subPath);
