@@ -21,7 +21,7 @@ import { workloadKindOf } from './private/monitoring';
 import { AppNetworkPolicy, AppPort, AppService, checkNetworkAccess, checkPortRoles } from './private/network-policy';
 import {
   checkContainer, checkEnvValue, checkResources, checkRootUser, ContainerState, containerVolumeName, DEFAULT_RESOURCES,
-  defined, mountPaths, ownVolumes, renderContainer, sizeBytes, sizeQuantity,
+  defined, mountPaths, NO_SECURITY_OPTIONS, ownVolumes, renderContainer, sizeBytes, sizeQuantity,
 } from './private/render-container';
 import {
   checkScheduling, renderNodeAffinity, renderTolerations, renderTopologySpread,
@@ -296,6 +296,15 @@ class StatefulSetObject extends k8s.KubeStatefulSet {
 /** The update strategy of an app that gives none. */
 const DEFAULT_UPDATE_STRATEGY = UpdateStrategy.rollingUpdate();
 
+// What apps that leave these options unset render, made once and shared (cdk8s copies what it
+// resolves, so these are only read).
+const RENDERED_DEFAULT_UPDATE_STRATEGY: k8s.StatefulSetUpdateStrategy = { type: UpdateStrategyType.ROLLING_UPDATE };
+const RENDERED_DEFAULT_RETENTION: k8s.StatefulSetPersistentVolumeClaimRetentionPolicy = {
+  whenDeleted: ClaimRetention.RETAIN,
+  whenScaled: ClaimRetention.RETAIN,
+};
+const RENDERED_DEFAULT_POD_SECURITY: k8s.PodSecurityContext = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
+
 /** The pod annotation that holds the checksum of the files added with `addConfigFile`. */
 const CONFIG_CHECKSUM = 'checksum/config';
 
@@ -524,7 +533,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
       name: this.containerName,
       props: props.container,
       resources: this.resources,
-      security: props.containerSecurity ?? {},
+      security: props.containerSecurity ?? NO_SECURITY_OPTIONS,
       env: [...(props.container.env ?? [])],
       claimMounts,
       extraMounts: [],
@@ -1421,7 +1430,7 @@ export class StatefulApp extends Construct implements INetworkPeer {
       name: c.name,
       props: c,
       resources,
-      security: c.containerSecurity ?? {},
+      security: c.containerSecurity ?? NO_SECURITY_OPTIONS,
       env: [...(c.env ?? [])],
       claimMounts: [...(c.claimMounts ?? [])],
       extraMounts: [],
@@ -1530,26 +1539,28 @@ export class StatefulApp extends Construct implements INetworkPeer {
         matchLabels: props.statefulSetSelectorLabels === undefined ? this.selectorLabels : { ...this.selectorLabels, ...this.ownSelectorLabels },
       },
       podManagementPolicy: props.podManagementPolicy ?? kplus.PodManagementPolicy.ORDERED_READY,
-      updateStrategy: strategy.type === UpdateStrategyType.ON_DELETE ? { type: UpdateStrategyType.ON_DELETE } : defined({
-        type: UpdateStrategyType.ROLLING_UPDATE,
-        rollingUpdate: strategy.partition !== undefined || strategy.maxUnavailable !== undefined ? defined({
-          partition: strategy.partition,
-          maxUnavailable: strategy.maxUnavailable !== undefined ? k8s.IntOrString.fromNumber(strategy.maxUnavailable) : undefined,
-        }) : undefined,
-      }),
+      updateStrategy: strategy === DEFAULT_UPDATE_STRATEGY ? RENDERED_DEFAULT_UPDATE_STRATEGY
+        : strategy.type === UpdateStrategyType.ON_DELETE ? { type: UpdateStrategyType.ON_DELETE } : defined({
+          type: UpdateStrategyType.ROLLING_UPDATE,
+          rollingUpdate: strategy.partition !== undefined || strategy.maxUnavailable !== undefined ? defined({
+            partition: strategy.partition,
+            maxUnavailable: strategy.maxUnavailable !== undefined ? k8s.IntOrString.fromNumber(strategy.maxUnavailable) : undefined,
+          }) : undefined,
+        }),
       minReadySeconds: props.minReady?.toSeconds(),
       revisionHistoryLimit: props.revisionHistoryLimit,
-      persistentVolumeClaimRetentionPolicy: {
-        whenDeleted: props.claimRetentionWhenDeleted ?? ClaimRetention.RETAIN,
-        whenScaled: props.claimRetentionWhenScaled ?? ClaimRetention.RETAIN,
-      },
+      persistentVolumeClaimRetentionPolicy: props.claimRetentionWhenDeleted === undefined && props.claimRetentionWhenScaled === undefined
+        ? RENDERED_DEFAULT_RETENTION : {
+          whenDeleted: props.claimRetentionWhenDeleted ?? ClaimRetention.RETAIN,
+          whenScaled: props.claimRetentionWhenScaled ?? ClaimRetention.RETAIN,
+        },
       template: {
         metadata: defined({ labels: this.podLabels(), annotations: this.renderPodAnnotations() }),
         spec: defined({
           serviceAccountName: this.serviceAccountName,
           automountServiceAccountToken: props.automountServiceAccountToken ?? false,
           terminationGracePeriodSeconds: props.terminationGracePeriod?.toSeconds(),
-          securityContext: defined({
+          securityContext: props.podSecurity === undefined ? RENDERED_DEFAULT_POD_SECURITY : defined({
             runAsNonRoot: podSc.ensureNonRoot ?? true,
             runAsUser: podSc.user,
             runAsGroup: podSc.group,

@@ -400,9 +400,7 @@ export function renderContainer(state: ContainerState): k8s.Container {
   const ports = props.ports ?? [];
   const firstPort = ports[0]?.number;
   const useDefaults = state.defaultProbes && firstPort !== undefined;
-  const readiness = props.readiness ?? (useDefaults ? ContainerProbe.tcp(firstPort) : undefined);
-  const liveness = props.liveness ?? (useDefaults ? ContainerProbe.tcp(firstPort, DEFAULT_LIVENESS) : undefined);
-  const sc = state.security;
+  const defaults = useDefaults ? defaultProbes(firstPort) : undefined;
   const mounts = allMounts(state);
   return defined({
     name: state.name,
@@ -420,24 +418,47 @@ export function renderContainer(state: ContainerState): k8s.Container {
     })) : undefined,
     env: state.env.length > 0 ? state.env.map(e => defined({ name: e.name, value: e.value.value, valueFrom: e.value.valueFrom })) : undefined,
     resources: renderResources(state.resources),
-    readinessProbe: renderProbe(readiness),
-    livenessProbe: renderProbe(liveness),
+    readinessProbe: props.readiness !== undefined ? renderProbe(props.readiness) : defaults?.readiness,
+    livenessProbe: props.liveness !== undefined ? renderProbe(props.liveness) : defaults?.liveness,
     startupProbe: renderProbe(props.startup),
     lifecycle: props.preStop ? { preStop: renderHandler(props.preStop) } : undefined,
-    securityContext: defined({
-      runAsNonRoot: sc.ensureNonRoot ?? true,
-      runAsUser: sc.user,
-      runAsGroup: sc.group,
-      privileged: sc.privileged ?? false,
-      readOnlyRootFilesystem: sc.readOnlyRootFilesystem ?? true,
-      allowPrivilegeEscalation: sc.allowPrivilegeEscalation ?? false,
-      capabilities: defined({
-        drop: sc.dropCapabilities ?? [LinuxCapability.ALL],
-        add: sc.addCapabilities && sc.addCapabilities.length > 0 ? sc.addCapabilities : undefined,
-      }),
-      seccompProfile: { type: 'RuntimeDefault' },
-    }),
+    securityContext: state.security === NO_SECURITY_OPTIONS ? renderedDefaultSecurity ??= renderSecurity(NO_SECURITY_OPTIONS)
+      : renderSecurity(state.security),
     volumeMounts: mounts.length > 0 ? mounts : undefined,
+  });
+}
+
+/** The security options of a container that gives none (`containerSecurity` unset). */
+export const NO_SECURITY_OPTIONS: ContainerSecurityOptions = Object.freeze({});
+
+// Rendered defaults, made once and shared by every app that uses them: cdk8s copies what it
+// resolves, so these are only read.
+let renderedDefaultSecurity: k8s.SecurityContext | undefined;
+const renderedDefaultProbes = new Map<number, { readiness: k8s.Probe; liveness: k8s.Probe }>();
+
+/** The default readiness and liveness probes of a container whose first port is `port`. */
+function defaultProbes(port: number): { readiness: k8s.Probe; liveness: k8s.Probe } {
+  let probes = renderedDefaultProbes.get(port);
+  if (probes === undefined) {
+    probes = { readiness: renderProbe(ContainerProbe.tcp(port))!, liveness: renderProbe(ContainerProbe.tcp(port, DEFAULT_LIVENESS))! };
+    renderedDefaultProbes.set(port, probes);
+  }
+  return probes;
+}
+
+function renderSecurity(sc: ContainerSecurityOptions): k8s.SecurityContext {
+  return defined({
+    runAsNonRoot: sc.ensureNonRoot ?? true,
+    runAsUser: sc.user,
+    runAsGroup: sc.group,
+    privileged: sc.privileged ?? false,
+    readOnlyRootFilesystem: sc.readOnlyRootFilesystem ?? true,
+    allowPrivilegeEscalation: sc.allowPrivilegeEscalation ?? false,
+    capabilities: defined({
+      drop: sc.dropCapabilities ?? [LinuxCapability.ALL],
+      add: sc.addCapabilities && sc.addCapabilities.length > 0 ? sc.addCapabilities : undefined,
+    }),
+    seccompProfile: { type: 'RuntimeDefault' },
   });
 }
 
