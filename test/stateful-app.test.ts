@@ -1,4 +1,4 @@
-import { Duration, Size, Testing } from 'cdk8s';
+import { Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   ClaimRetention, ContainerProbe, DisruptionBudget, LifecycleHook, LinuxCapability, Spreading, StatefulApp, StatefulAppProps,
@@ -487,4 +487,40 @@ describe('StatefulApp fails at synth time on bad input', () => {
 
 test('a StatefulApp needs a chart', () => {
   expect(() => new StatefulApp(Testing.app(), 'db', minimal())).toThrow(/cannot find a parent chart/);
+});
+
+describe('StatefulApp rendered defaults', () => {
+  // What unset options render to (security contexts, default probes, update strategy, claim
+  // retention, resources) is made once and shared by every app: a change to one app's output must
+  // never reach another app, or a later synthesis.
+  test('a JSON patch on one app changes that app only, and synthesizing again gives the first result', () => {
+    const chart = freshChart();
+    const a = new StatefulApp(chart, 'a', minimal({ replicas: 3 }));
+    new StatefulApp(chart, 'b', minimal({ replicas: 3 }));
+    const before = synthObjects(chart);
+    const patch = (path: string, value: unknown) => a.statefulSet.addJsonPatch(JsonPatch.replace(path, value));
+    patch('/spec/template/spec/containers/0/securityContext/capabilities/drop/0', 'NET_RAW');
+    patch('/spec/template/spec/containers/0/readinessProbe/tcpSocket/port', 1);
+    patch('/spec/template/spec/containers/0/resources/limits/memory', '1Gi');
+    patch('/spec/template/spec/securityContext/seccompProfile/type', 'Unconfined');
+    patch('/spec/updateStrategy/type', 'OnDelete');
+    patch('/spec/persistentVolumeClaimRetentionPolicy/whenDeleted', 'Delete');
+
+    const patched = synthObjects(chart);
+    const aSet = find(patched, 'StatefulSet', 'a');
+    expect(aSet.spec.template.spec.containers[0].securityContext.capabilities.drop).toEqual(['NET_RAW']);
+    expect(aSet.spec.updateStrategy.type).toBe('OnDelete');
+    // The other app, and a synthesis without the patches, are unchanged.
+    expect(find(patched, 'StatefulSet', 'b')).toEqual(find(before, 'StatefulSet', 'b'));
+    const fresh = freshChart();
+    new StatefulApp(fresh, 'a', minimal({ replicas: 3 }));
+    expect(find(synthObjects(fresh), 'StatefulSet', 'a')).toEqual(find(before, 'StatefulSet', 'a'));
+    const bSpec = find(patched, 'StatefulSet', 'b').spec;
+    expect(bSpec.template.spec.containers[0].securityContext.capabilities.drop).toEqual(['ALL']);
+    expect(bSpec.template.spec.containers[0].readinessProbe.tcpSocket.port).toBe(5432);
+    expect(bSpec.template.spec.containers[0].resources.limits.memory).toBe('512Mi');
+    expect(bSpec.template.spec.securityContext.seccompProfile.type).toBe('RuntimeDefault');
+    expect(bSpec.updateStrategy).toEqual({ type: 'RollingUpdate' });
+    expect(bSpec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+  });
 });
