@@ -21,7 +21,7 @@ import { workloadKindOf } from './private/monitoring';
 import { AppNetworkPolicy, AppPort, AppService, checkNetworkAccess, checkPortRoles } from './private/network-policy';
 import {
   checkContainer, checkEnvValue, checkResources, checkRootUser, ContainerState, containerVolumeName, DEFAULT_RESOURCES,
-  defined, mountPaths, NO_SECURITY_OPTIONS, ownVolumes, renderContainer, sizeBytes, sizeQuantity,
+  allMounts, defined, NO_SECURITY_OPTIONS, ownVolumes, renderContainer, sizeBytes, sizeQuantity,
 } from './private/render-container';
 import {
   checkScheduling, renderNodeAffinity, renderTolerations, renderTopologySpread,
@@ -1045,11 +1045,18 @@ export class StatefulApp extends Construct implements INetworkPeer {
     }
   }
 
+  /** Names of the claims with `volumeMode` BLOCK. */
+  private blockClaimNames(): Set<string> {
+    const names = new Set<string>();
+    for (const c of this.volumeClaims) if (c.volumeMode === kplus.PersistentVolumeMode.BLOCK) names.add(c.name);
+    return names;
+  }
+
   /** Renders a container; the paths of its Block claims become device paths (`volumeDevices`). */
   private renderWithDevices(state: ContainerState): k8s.Container {
     const rendered = renderContainer(state);
-    if (!this.volumeClaims.some(c => c.volumeMode === kplus.PersistentVolumeMode.BLOCK)) return rendered;
-    const block = new Set(this.volumeClaims.filter(c => c.volumeMode === kplus.PersistentVolumeMode.BLOCK).map(c => c.name));
+    const block = this.blockClaimNames();
+    if (block.size === 0) return rendered;
     const mounts = (rendered.volumeMounts ?? []).filter(m => !block.has(m.name));
     const devices = (rendered.volumeMounts ?? []).filter(m => block.has(m.name)).map(m => ({ name: m.name, devicePath: m.mountPath }));
     return {
@@ -1219,11 +1226,10 @@ export class StatefulApp extends Construct implements INetworkPeer {
           'is the annotation addConfigFile sets to the checksum of the configuration files (so a change rolls the pods); use another key');
       }
     }
-    const hasBlock = this.volumeClaims.some(v => v.volumeMode === kplus.PersistentVolumeMode.BLOCK);
-    for (const c of hasBlock ? all : []) {
+    const block = this.blockClaimNames();
+    for (const c of all) {
       for (const m of c.claimMounts) {
-        const claim = this.volumeClaims.find(v => v.name === m.claim);
-        if (claim?.volumeMode === kplus.PersistentVolumeMode.BLOCK && (m.subPath !== undefined || m.readOnly !== undefined)) {
+        if (block.has(m.claim) && (m.subPath !== undefined || m.readOnly !== undefined)) {
           throw invalid(this.errors, `${c.field} claim ${m.claim}`, m.path,
             'is a Block volume (volumeMode BLOCK): it is attached as a device at this path, which takes no subPath or readOnly');
         }
@@ -1244,8 +1250,8 @@ export class StatefulApp extends Construct implements INetworkPeer {
     }
     for (const c of all) {
       // Which mounts collide is worked out (with the field of each) only for a container whose paths repeat.
-      const paths = mountPaths(c);
-      if (paths.length < 2 || firstDuplicate(paths.map(normalizePath)) === undefined) continue;
+      const mounts = allMounts(c);
+      if (mounts.length < 2 || firstDuplicate(mounts.map(m => normalizePath(m.mountPath))) === undefined) continue;
       const seen = new Map<string, { field: string; volume: string }>();
       for (const { mount, field } of this.describedMounts(c)) {
         const p = normalizePath(mount.mountPath);

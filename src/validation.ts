@@ -187,15 +187,6 @@ export function checkPortName(scope: ErrorScope, field: string, value: string): 
 /** Finds the first value that occurs twice. @internal */
 export function firstDuplicate<T>(values: T[]): T | undefined {
   if (values.length < 2) return undefined;
-  if (values.length <= 8) {
-    // Short lists (the usual case) without a Set.
-    for (let i = 1; i < values.length; i++) {
-      for (let j = 0; j < i; j++) {
-        if (values[j] === values[i]) return values[i];
-      }
-    }
-    return undefined;
-  }
   const seen = new Set<T>();
   for (const v of values) {
     if (seen.has(v)) {

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { checkDnsSubdomain, checkEnumValue, checkInteger, ErrorScope, invalid } from '../validation';
 import { DisruptionBudget, DisruptionBudgetKind, UnhealthyPodEvictionPolicy } from '../workload-options';
 import { quorumOf, toleratedFailures } from './identity';
+import { defined } from './render-container';
 
 // The one place that checks a DisruptionBudget against the pods it guards and renders the
 // PodDisruptionBudget: a StatefulApp's budget, and a CassandraRing's one budget over all its racks.
@@ -94,12 +95,15 @@ export function createDisruptionBudget(
   const pdbName = budget.name ?? target.defaultName;
   checkDnsSubdomain(errors, 'disruptionBudget.name', pdbName);
   const max = budget.kind === DisruptionBudgetKind.MAX_UNAVAILABLE;
-  // Only the fields that are set, so that synthesis has fewer keys to walk.
-  const spec: { -readonly [K in keyof k8s.PodDisruptionBudgetSpec]: k8s.PodDisruptionBudgetSpec[K] } = { selector: { matchLabels: target.selector } };
-  if (max) spec.maxUnavailable = k8s.IntOrString.fromNumber(count);
-  else spec.minAvailable = k8s.IntOrString.fromNumber(count);
-  if (budget.unhealthyPodEvictionPolicy !== undefined) spec.unhealthyPodEvictionPolicy = budget.unhealthyPodEvictionPolicy;
-  const object = new k8s.KubePodDisruptionBudget(scope, id, { metadata: target.metadata(pdbName), spec });
+  const object = new k8s.KubePodDisruptionBudget(scope, id, {
+    metadata: target.metadata(pdbName),
+    spec: defined({
+      selector: { matchLabels: target.selector },
+      minAvailable: max ? undefined : k8s.IntOrString.fromNumber(count),
+      maxUnavailable: max ? k8s.IntOrString.fromNumber(count) : undefined,
+      unhealthyPodEvictionPolicy: budget.unhealthyPodEvictionPolicy,
+    }),
+  });
   return { object, allows: max ? count : n - count };
 }
 

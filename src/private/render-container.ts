@@ -385,15 +385,6 @@ export function defined<T extends object>(o: T): T {
 /** The options of the default liveness probe (the default readiness probe has none). */
 const DEFAULT_LIVENESS: ProbeOptions = { initialDelay: Duration.seconds(30), failureThreshold: 6 };
 
-/** The paths of every mount of a container, in the order `allMounts` renders them (without building the mounts). */
-export function mountPaths(state: ContainerState): string[] {
-  const paths = state.claimMounts.map(m => m.path);
-  for (const dir of state.props.writableDirectories ?? []) paths.push(dir);
-  for (const m of state.props.configMapMounts ?? []) paths.push(m.path);
-  for (const m of state.extraMounts) paths.push(m.mountPath);
-  return paths;
-}
-
 /** Renders one container. */
 export function renderContainer(state: ContainerState): k8s.Container {
   const { props } = state;
@@ -465,22 +456,22 @@ function renderSecurity(sc: ContainerSecurityOptions): k8s.SecurityContext {
 function renderProbe(probe: ContainerProbe | undefined): k8s.Probe | undefined {
   if (!probe) return undefined;
   const o: ProbeOptions = probe.options;
-  // Only the fields that are set, so that synthesis has fewer keys to walk.
-  const rendered: { -readonly [K in keyof k8s.Probe]: k8s.Probe[K] } = renderAction(probe.action, probe.port, probe.path, probe.command);
-  if (o.initialDelay !== undefined) rendered.initialDelaySeconds = o.initialDelay.toSeconds();
-  if (o.period !== undefined) rendered.periodSeconds = o.period.toSeconds();
-  if (o.timeout !== undefined) rendered.timeoutSeconds = o.timeout.toSeconds();
-  // Kubernetes' own default, written out as cdk8s-plus does.
-  rendered.failureThreshold = o.failureThreshold ?? 3;
-  if (o.successThreshold !== undefined) rendered.successThreshold = o.successThreshold;
-  return rendered;
+  return defined({
+    ...renderAction(probe.action, probe.port, probe.path, probe.command),
+    initialDelaySeconds: o.initialDelay?.toSeconds(),
+    periodSeconds: o.period?.toSeconds(),
+    timeoutSeconds: o.timeout?.toSeconds(),
+    // Kubernetes' own default, written out as cdk8s-plus does.
+    failureThreshold: o.failureThreshold ?? 3,
+    successThreshold: o.successThreshold,
+  });
 }
 
 function renderHandler(hook: LifecycleHook): k8s.LifecycleHandler {
   return renderAction(hook.action, hook.port, hook.path, hook.command);
 }
 
-function renderAction(action: ProbeAction, port?: number, path?: string, command?: string[]): k8s.Probe {
+function renderAction(action: ProbeAction, port?: number, path?: string, command?: string[]) {
   switch (action) {
     case ProbeAction.TCP_SOCKET:
       return { tcpSocket: { port: k8s.IntOrString.fromNumber(port!) } };
